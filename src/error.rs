@@ -1,0 +1,232 @@
+//! The errors of queue operations: one type per operation, one variant per
+//! failure mode, and every failed put hands its item back.
+//!
+//! `Debug` is written by hand so that no error needs `T: Debug`
+//! (the item is shown as `..`).
+
+use std::error::Error;
+use std::fmt;
+
+/// The error of [`put`](crate::GenericQueue::put): the queue was shut down.
+///
+/// asyncio raises `QueueShutDown`. The item that could not be put is handed
+/// back in the field and by [`into_inner`](PutError::into_inner).
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// use aioqueue::{PutError, Queue};
+///
+/// let queue = Queue::new(0);
+/// queue.shutdown();
+/// let err: PutError<&str> = queue.put("job").await.unwrap_err();
+/// assert_eq!(err.into_inner(), "job");
+/// # });
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PutError<T>(pub T);
+
+impl<T> PutError<T> {
+    /// Returns the item that could not be put.
+    ///
+    /// ```
+    /// let err = aioqueue::PutError(7);
+    /// assert_eq!(err.into_inner(), 7);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PutError(..)")
+    }
+}
+
+impl<T> fmt::Display for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cannot put: the queue is shut down")
+    }
+}
+
+impl<T> Error for PutError<T> {}
+
+/// The error of [`try_put`](crate::GenericQueue::try_put).
+///
+/// Both variants hand the item back; [`into_inner`](TryPutError::into_inner)
+/// takes it whichever the variant.
+///
+/// # Examples
+///
+/// ```
+/// use aioqueue::{Queue, TryPutError};
+///
+/// let queue = Queue::new(1);
+/// queue.try_put(1).unwrap();
+/// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
+/// queue.shutdown();
+/// assert_eq!(queue.try_put(3), Err(TryPutError::ShutDown(3)));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TryPutError<T> {
+    /// The queue holds `maxsize` items (asyncio's `QueueFull`).
+    Full(T),
+    /// The queue was shut down (asyncio's `QueueShutDown`).
+    ShutDown(T),
+}
+
+impl<T> TryPutError<T> {
+    /// Returns the item that could not be put.
+    ///
+    /// ```
+    /// let err = aioqueue::TryPutError::Full("job");
+    /// assert_eq!(err.into_inner(), "job");
+    /// ```
+    pub fn into_inner(self) -> T {
+        match self {
+            TryPutError::Full(item) | TryPutError::ShutDown(item) => item,
+        }
+    }
+
+    /// Whether the put failed because the queue was full.
+    ///
+    /// ```
+    /// assert!(aioqueue::TryPutError::Full(()).is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        matches!(self, TryPutError::Full(_))
+    }
+
+    /// Whether the put failed because the queue was shut down.
+    ///
+    /// ```
+    /// assert!(aioqueue::TryPutError::ShutDown(()).is_shutdown());
+    /// ```
+    pub fn is_shutdown(&self) -> bool {
+        matches!(self, TryPutError::ShutDown(_))
+    }
+}
+
+impl<T> From<PutError<T>> for TryPutError<T> {
+    /// A shut-down `put` is a shut-down `try_put`.
+    ///
+    /// ```
+    /// use aioqueue::{PutError, TryPutError};
+    /// assert_eq!(TryPutError::from(PutError(1)), TryPutError::ShutDown(1));
+    /// ```
+    fn from(err: PutError<T>) -> Self {
+        TryPutError::ShutDown(err.0)
+    }
+}
+
+impl<T> fmt::Debug for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryPutError::Full(_) => f.write_str("Full(..)"),
+            TryPutError::ShutDown(_) => f.write_str("ShutDown(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryPutError::Full(_) => f.write_str("cannot put: the queue is full"),
+            TryPutError::ShutDown(_) => f.write_str("cannot put: the queue is shut down"),
+        }
+    }
+}
+
+impl<T> Error for TryPutError<T> {}
+
+/// The error of [`get`](crate::GenericQueue::get): the queue was shut down
+/// and holds no item (asyncio's `QueueShutDown`).
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// use aioqueue::{GetError, Queue};
+///
+/// let queue = Queue::<u8>::new(0);
+/// queue.shutdown();
+/// assert_eq!(queue.get().await, Err(GetError));
+/// # });
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GetError;
+
+impl fmt::Display for GetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cannot get: the queue is shut down and empty")
+    }
+}
+
+impl Error for GetError {}
+
+/// The error of [`try_get`](crate::GenericQueue::try_get).
+///
+/// # Examples
+///
+/// ```
+/// use aioqueue::{Queue, TryGetError};
+///
+/// let queue = Queue::<u8>::new(0);
+/// assert_eq!(queue.try_get(), Err(TryGetError::Empty));
+/// queue.shutdown();
+/// assert_eq!(queue.try_get(), Err(TryGetError::ShutDown));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TryGetError {
+    /// The queue holds no item (asyncio's `QueueEmpty`).
+    Empty,
+    /// The queue was shut down and holds no item (asyncio's `QueueShutDown`).
+    ShutDown,
+}
+
+impl fmt::Display for TryGetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryGetError::Empty => f.write_str("cannot get: the queue is empty"),
+            TryGetError::ShutDown => f.write_str("cannot get: the queue is shut down and empty"),
+        }
+    }
+}
+
+impl Error for TryGetError {}
+
+impl From<GetError> for TryGetError {
+    /// A shut-down `get` is a shut-down `try_get`.
+    ///
+    /// ```
+    /// use aioqueue::{GetError, TryGetError};
+    /// assert_eq!(TryGetError::from(GetError), TryGetError::ShutDown);
+    /// ```
+    fn from(_: GetError) -> Self {
+        TryGetError::ShutDown
+    }
+}
+
+/// The error of [`task_done`](crate::GenericQueue::task_done): it was called
+/// more times than items were put (asyncio raises `ValueError`).
+///
+/// # Examples
+///
+/// ```
+/// use aioqueue::{Queue, TaskDoneError};
+///
+/// let queue = Queue::<u8>::new(0);
+/// assert_eq!(queue.task_done(), Err(TaskDoneError));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TaskDoneError;
+
+impl fmt::Display for TaskDoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task_done() called too many times")
+    }
+}
+
+impl Error for TaskDoneError {}

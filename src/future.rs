@@ -1,0 +1,185 @@
+//! The futures of `put`, `get` and `join`.
+//!
+//! Each does nothing until first polled, like an asyncio coroutine. A poll
+//! either completes, or leaves the future in its waiter list; a later poll
+//! that was not preceded by a notify keeps its place and only refreshes the
+//! waker. Dropping a future is cancelling it: `Drop` leaves the list, or
+//! passes on a wakeup it can no longer use.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::error::{GetError, PutError};
+use crate::order::Order;
+use crate::queue::GenericQueue;
+use crate::state::Side;
+use crate::waiters::WaiterKey;
+
+/// The future of [`GenericQueue::put`]: resolves once the item is in the
+/// queue, or to a [`PutError`] holding it if the queue was shut down.
+///
+/// Polling it again after it completed panics.
+#[must_use = "futures do nothing unless polled; a dropped `Put` puts nothing"]
+pub struct Put<'a, T, O: Order<T>> {
+    queue: &'a GenericQueue<T, O>,
+    /// `None` once the put completed.
+    item: Option<T>,
+    waiter: Option<WaiterKey>,
+}
+
+/// The future of [`GenericQueue::get`]: resolves to an item, or to a
+/// [`GetError`] once the queue is shut down and empty.
+///
+/// Polling it again after it completed panics.
+#[must_use = "futures do nothing unless polled; a dropped `Get` takes nothing"]
+pub struct Get<'a, T, O: Order<T>> {
+    queue: &'a GenericQueue<T, O>,
+    done: bool,
+    waiter: Option<WaiterKey>,
+}
+
+/// The future of [`GenericQueue::join`]: resolves once every item put has
+/// been marked done.
+///
+/// Polling it again after it completed returns `Ready` again.
+#[must_use = "futures do nothing unless polled"]
+pub struct Join<'a, T, O: Order<T>> {
+    queue: &'a GenericQueue<T, O>,
+    done: bool,
+    waiter: Option<WaiterKey>,
+}
+
+// None of them is ever pinned through: the item is moved, not borrowed.
+impl<T, O: Order<T>> Unpin for Put<'_, T, O> {}
+impl<T, O: Order<T>> Unpin for Get<'_, T, O> {}
+impl<T, O: Order<T>> Unpin for Join<'_, T, O> {}
+
+impl<'a, T, O: Order<T>> Put<'a, T, O> {
+    pub(crate) fn new(queue: &'a GenericQueue<T, O>, item: T) -> Self {
+        Put {
+            queue,
+            item: Some(item),
+            waiter: None,
+        }
+    }
+}
+
+impl<'a, T, O: Order<T>> Get<'a, T, O> {
+    pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+        Get {
+            queue,
+            done: false,
+            waiter: None,
+        }
+    }
+}
+
+impl<'a, T, O: Order<T>> Join<'a, T, O> {
+    pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+        Join {
+            queue,
+            done: false,
+            waiter: None,
+        }
+    }
+}
+
+impl<T, O: Order<T>> Future for Put<'_, T, O> {
+    type Output = Result<(), PutError<T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        assert!(this.item.is_some(), "`Put` polled after completion");
+        let (waiter, item) = (&mut this.waiter, &mut this.item);
+        this.queue
+            .locked(|state, after| state.poll_put(waiter, item, cx.waker(), after))
+    }
+}
+
+impl<T, O: Order<T>> Future for Get<'_, T, O> {
+    type Output = Result<T, GetError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        assert!(!this.done, "`Get` polled after completion");
+        let waiter = &mut this.waiter;
+        let poll = this
+            .queue
+            .locked(|state, after| state.poll_get(waiter, cx.waker(), after));
+        this.done = poll.is_ready();
+        poll
+    }
+}
+
+impl<T, O: Order<T>> Future for Join<'_, T, O> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(());
+        }
+        let waiter = &mut this.waiter;
+        let poll = this
+            .queue
+            .locked(|state, _| state.poll_join(waiter, cx.waker()));
+        this.done = poll.is_ready();
+        poll
+    }
+}
+
+impl<T, O: Order<T>> Drop for Put<'_, T, O> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            self.queue
+                .locked(|state, after| state.cancel(Side::Putters, waiter, after));
+        }
+        // The unput item is dropped after this, with the lock released.
+    }
+}
+
+impl<T, O: Order<T>> Drop for Get<'_, T, O> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            self.queue
+                .locked(|state, after| state.cancel(Side::Getters, waiter, after));
+        }
+    }
+}
+
+impl<T, O: Order<T>> Drop for Join<'_, T, O> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            self.queue.locked(|state, _| state.cancel_join(waiter));
+        }
+    }
+}
+
+impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put")
+            .field("waiting", &self.waiter.is_some())
+            .field("done", &self.item.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get")
+            .field("waiting", &self.waiter.is_some())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("waiting", &self.waiter.is_some())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}

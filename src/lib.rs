@@ -1,0 +1,74 @@
+//! asyncio's three queues for async Rust, with the exact semantics of
+//! CPython 3.13: [`Queue`] (FIFO), [`LifoQueue`] and [`PriorityQueue`],
+//! including `task_done`/`join` and `shutdown`.
+//!
+//! The queues are thread-safe and runtime-agnostic (std only, no `unsafe`):
+//! share one through an `Arc` between tasks on any executor.
+//!
+//! | asyncio | aioqueue |
+//! |---|---|
+//! | `Queue(maxsize=0)`, `LifoQueue`, `PriorityQueue` | [`Queue::new`]`(maxsize)`, [`LifoQueue`], [`PriorityQueue`]; `0` = unbounded |
+//! | `maxsize`, `qsize()`, `empty()`, `full()` | [`maxsize`](GenericQueue::maxsize), [`len`](GenericQueue::len), [`is_empty`](GenericQueue::is_empty), [`is_full`](GenericQueue::is_full) |
+//! | `await put(item)` | [`put(item).await`](GenericQueue::put) → `Result<(), PutError<T>>` |
+//! | `put_nowait(item)`: `QueueFull`, `QueueShutDown` | [`try_put`](GenericQueue::try_put) → [`TryPutError::Full`], [`TryPutError::ShutDown`] |
+//! | `await get()` | [`get().await`](GenericQueue::get) → `Result<T, GetError>` |
+//! | `get_nowait()`: `QueueEmpty`, `QueueShutDown` | [`try_get`](GenericQueue::try_get) → [`TryGetError::Empty`], [`TryGetError::ShutDown`] |
+//! | `task_done()`: `ValueError` | [`task_done`](GenericQueue::task_done) → [`TaskDoneError`] |
+//! | `await join()` | [`join().await`](GenericQueue::join) |
+//! | `shutdown()`, `shutdown(immediate=True)` | [`shutdown`](GenericQueue::shutdown), [`shutdown_immediate`](GenericQueue::shutdown_immediate) (returns the drained items) |
+//! | `_is_shutdown`, `_unfinished_tasks` | [`is_shutdown`](GenericQueue::is_shutdown), [`unfinished_tasks`](GenericQueue::unfinished_tasks) |
+//! | `repr(q)` | `Debug`: `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, unfinished_tasks: 1, shutdown: false }` |
+//! | cancelling the task | dropping the future |
+//!
+//! # Example
+//!
+//! ```
+//! # futures::executor::block_on(async {
+//! use aioqueue::Queue;
+//!
+//! let queue = Queue::new(8);
+//! let producer = async {
+//!     for job in 1..=3 {
+//!         queue.put(job).await.unwrap();
+//!     }
+//! };
+//! let consumer = async {
+//!     let mut total = 0;
+//!     for _ in 0..3 {
+//!         total += queue.get().await.unwrap();
+//!         queue.task_done().unwrap();
+//!     }
+//!     total
+//! };
+//! let ((), total, ()) = futures::join!(producer, consumer, queue.join());
+//! assert_eq!(total, 6);
+//! # });
+//! ```
+//!
+//! # Guarantees
+//!
+//! - The algorithm is CPython's: FIFO lists of waiting getters and putters,
+//!   a woken waiter that lost the race waits again at the back, `join` is an
+//!   asyncio `Event`. `docs/semantics.md` in the repository gives every rule.
+//! - Every future is cancel safe: dropping it never loses or duplicates an
+//!   item, and a wakeup it can no longer use passes to the next waiter.
+//! - Wakes are exact and happen after the lock is released.
+//! - A panic in the items' `Ord` or `Drop` reaches only the caller whose
+//!   operation ran it; the lock is not poisoned and the queue stays
+//!   consistent for every other task.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod after_unlock;
+mod error;
+mod future;
+mod order;
+mod queue;
+mod state;
+mod sync;
+mod waiters;
+
+pub use error::{GetError, PutError, TaskDoneError, TryGetError, TryPutError};
+pub use future::{Get, Join, Put};
+pub use order::{Fifo, Lifo, Order, Priority};
+pub use queue::{GenericQueue, LifoQueue, PriorityQueue, Queue};

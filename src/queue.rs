@@ -1,0 +1,432 @@
+//! The queue: one generic core over an ordering, and the three public names.
+
+use std::fmt;
+use std::sync::PoisonError;
+
+use crate::after_unlock::AfterUnlock;
+use crate::error::{TaskDoneError, TryGetError, TryPutError};
+use crate::future::{Get, Join, Put};
+use crate::order::{Fifo, Lifo, Order, Priority};
+use crate::state::State;
+use crate::sync::{Mutex, MutexGuard};
+
+/// A first in, first out queue: asyncio's `Queue`.
+///
+/// All methods are those of [`GenericQueue`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let queue = aioqueue::Queue::new(0);
+/// for i in [1, 3, 2] {
+///     queue.put(i).await.unwrap();
+/// }
+/// assert_eq!(queue.get().await, Ok(1));
+/// assert_eq!(queue.get().await, Ok(3));
+/// assert_eq!(queue.get().await, Ok(2));
+/// # });
+/// ```
+pub type Queue<T> = GenericQueue<T, Fifo<T>>;
+
+/// A last in, first out queue: asyncio's `LifoQueue`.
+///
+/// All methods are those of [`GenericQueue`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let queue = aioqueue::LifoQueue::new(0);
+/// for i in [1, 3, 2] {
+///     queue.put(i).await.unwrap();
+/// }
+/// assert_eq!(queue.get().await, Ok(2));
+/// assert_eq!(queue.get().await, Ok(3));
+/// assert_eq!(queue.get().await, Ok(1));
+/// # });
+/// ```
+pub type LifoQueue<T> = GenericQueue<T, Lifo<T>>;
+
+/// A queue that returns its smallest item first: asyncio's `PriorityQueue`.
+///
+/// Items must be [`Ord`]; the order among equal items is unspecified. As in
+/// asyncio, a `(priority, data)` tuple is the usual item. All methods are
+/// those of [`GenericQueue`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let queue = aioqueue::PriorityQueue::new(0);
+/// queue.put((2, "write")).await.unwrap();
+/// queue.put((1, "read")).await.unwrap();
+/// assert_eq!(queue.get().await, Ok((1, "read")));
+/// # });
+/// ```
+pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
+
+/// The queue behind [`Queue`], [`LifoQueue`] and [`PriorityQueue`]: one
+/// implementation of asyncio's algorithm, generic over the [`Order`] in which
+/// `get` takes items.
+///
+/// All methods take `&self`; the queue is `Send + Sync` when `T: Send`, so
+/// tasks on any executor and thread can share it through an `Arc`.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// use std::sync::Arc;
+/// use aioqueue::Queue;
+///
+/// let queue = Arc::new(Queue::new(2));
+/// let producer = {
+///     let queue = Arc::clone(&queue);
+///     async move {
+///         for job in 0..5 {
+///             queue.put(job).await.unwrap();
+///         }
+///         queue.shutdown();
+///     }
+/// };
+/// let consumer = async {
+///     let mut done = Vec::new();
+///     while let Ok(job) = queue.get().await {
+///         done.push(job);
+///         queue.task_done().unwrap();
+///     }
+///     done
+/// };
+/// let ((), done) = futures::join!(producer, consumer);
+/// assert_eq!(done, vec![0, 1, 2, 3, 4]);
+/// # });
+/// ```
+pub struct GenericQueue<T, O> {
+    state: Mutex<State<T, O>>,
+}
+
+impl<T, O: Order<T>> GenericQueue<T, O> {
+    /// Creates a queue that holds at most `maxsize` items; `0` means
+    /// unbounded (asyncio's `maxsize <= 0`).
+    ///
+    /// ```
+    /// let bounded = aioqueue::Queue::<u32>::new(10);
+    /// assert_eq!(bounded.maxsize(), 10);
+    /// let unbounded = aioqueue::Queue::<u32>::new(0);
+    /// assert!(!unbounded.is_full());
+    /// ```
+    pub fn new(maxsize: usize) -> Self {
+        GenericQueue {
+            state: Mutex::new(State::new(maxsize)),
+        }
+    }
+
+    /// The number of items the queue may hold; `0` for unbounded.
+    ///
+    /// ```
+    /// assert_eq!(aioqueue::LifoQueue::<()>::new(3).maxsize(), 3);
+    /// ```
+    pub fn maxsize(&self) -> usize {
+        self.lock().maxsize()
+    }
+
+    /// The number of items in the queue (asyncio's `qsize()`).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put('a').unwrap();
+    /// assert_eq!(queue.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the queue holds no item (asyncio's `empty()`).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::<u8>::new(0);
+    /// assert!(queue.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.lock().len() == 0
+    }
+
+    /// Whether the queue holds `maxsize` items (asyncio's `full()`); never
+    /// true for an unbounded queue.
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::new(1);
+    /// queue.try_put(1).unwrap();
+    /// assert!(queue.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.lock().is_full()
+    }
+
+    /// Puts an item into the queue, waiting while it is full
+    /// (asyncio's `await put(item)`).
+    ///
+    /// Fails with [`PutError`](crate::PutError), which hands the item back,
+    /// if the queue is shut down, or is shut down while this waits. Waiting
+    /// putters are served first come, first served; a putter that is woken
+    /// but finds the queue full again (another task took the free slot first)
+    /// waits again at the back, exactly as in CPython 3.13.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let queue = aioqueue::Queue::new(1);
+    /// queue.put("first").await.unwrap();
+    /// assert!(queue.is_full());
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe. Dropping the future before it completes puts nothing
+    /// into the queue, and the item is dropped with the future. If it had
+    /// been woken to take a free slot, the wakeup passes to the next waiting
+    /// putter, so no slot is left unused.
+    pub fn put(&self, item: T) -> Put<'_, T, O> {
+        Put::new(self, item)
+    }
+
+    /// Puts an item into the queue if it is not full, without waiting
+    /// (asyncio's `put_nowait`).
+    ///
+    /// Wakes the first waiting getter. Fails with [`TryPutError::Full`] or
+    /// [`TryPutError::ShutDown`], both of which hand the item back.
+    ///
+    /// ```
+    /// use aioqueue::{Queue, TryPutError};
+    ///
+    /// let queue = Queue::new(1);
+    /// assert_eq!(queue.try_put(1), Ok(()));
+    /// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
+    /// ```
+    pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+        self.locked(|state, after| state.try_put(item, after))
+    }
+
+    /// Removes and returns an item, waiting while the queue is empty
+    /// (asyncio's `await get()`).
+    ///
+    /// After [`shutdown`](Self::shutdown), items still in the queue are
+    /// returned; then, or at once after
+    /// [`shutdown_immediate`](Self::shutdown_immediate), it fails with
+    /// [`GetError`](crate::GetError). Waiting getters are served first come,
+    /// first served, but, as in CPython, a new `get` that finds an item takes
+    /// it even if a woken getter has not run yet; that getter then waits
+    /// again at the back.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put(42).unwrap();
+    /// assert_eq!(queue.get().await, Ok(42));
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe. An item is removed from the queue only in the poll that
+    /// returns it, so dropping the future never loses an item. If it had
+    /// been woken for an item that is still there, the wakeup passes to the
+    /// next waiting getter (the bug CPython fixed as bpo-23812).
+    pub fn get(&self) -> Get<'_, T, O> {
+        Get::new(self)
+    }
+
+    /// Removes and returns an item if one is there, without waiting
+    /// (asyncio's `get_nowait`).
+    ///
+    /// Wakes the first waiting putter. Fails with [`TryGetError::Empty`], or
+    /// [`TryGetError::ShutDown`] when the queue is also shut down.
+    ///
+    /// ```
+    /// use aioqueue::{Queue, TryGetError};
+    ///
+    /// let queue = Queue::new(0);
+    /// queue.try_put("job").unwrap();
+    /// assert_eq!(queue.try_get(), Ok("job"));
+    /// assert_eq!(queue.try_get(), Err(TryGetError::Empty));
+    /// ```
+    pub fn try_get(&self) -> Result<T, TryGetError> {
+        self.locked(|state, after| state.try_get(after))
+    }
+
+    /// Marks one item put earlier as processed (asyncio's `task_done()`).
+    ///
+    /// Every successful put counts one unfinished task; when the count
+    /// reaches zero, every waiting [`join`](Self::join) completes. Fails with
+    /// [`TaskDoneError`] if called more times than items were put.
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put(()).unwrap();
+    /// assert_eq!(queue.unfinished_tasks(), 1);
+    /// queue.task_done().unwrap();
+    /// assert_eq!(queue.unfinished_tasks(), 0);
+    /// assert!(queue.task_done().is_err());
+    /// ```
+    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        self.locked(|state, after| state.task_done(after))
+    }
+
+    /// Waits until every item put has been marked done with
+    /// [`task_done`](Self::task_done) (asyncio's `await join()`).
+    ///
+    /// The count is read at the first poll: if it is zero, the future is
+    /// ready at once. Otherwise it waits like an asyncio `Event`: when the
+    /// count reaches zero every waiting `join` is released, and each
+    /// completes even if new items were put before it ran.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put("job").unwrap();
+    /// let worker = async {
+    ///     let _job = queue.get().await.unwrap();
+    ///     queue.task_done().unwrap();
+    /// };
+    /// futures::join!(queue.join(), worker);
+    /// assert_eq!(queue.unfinished_tasks(), 0);
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future only stops waiting; the queue is
+    /// unchanged.
+    pub fn join(&self) -> Join<'_, T, O> {
+        Join::new(self)
+    }
+
+    /// Shuts the queue down (asyncio's `shutdown()`).
+    ///
+    /// From now on every put fails, and gets fail once the queue is empty.
+    /// Every waiting getter and putter is woken to see this: getters take the
+    /// remaining items while there are any. The unfinished count is kept, so
+    /// waiting joins go on waiting for [`task_done`](Self::task_done).
+    /// Calling it again changes nothing.
+    ///
+    /// ```
+    /// use aioqueue::{Queue, TryGetError, TryPutError};
+    ///
+    /// let queue = Queue::new(0);
+    /// queue.try_put(1).unwrap();
+    /// queue.shutdown();
+    /// assert_eq!(queue.try_put(2), Err(TryPutError::ShutDown(2)));
+    /// assert_eq!(queue.try_get(), Ok(1));
+    /// assert_eq!(queue.try_get(), Err(TryGetError::ShutDown));
+    /// ```
+    pub fn shutdown(&self) {
+        let kept = self.locked(|state, after| state.shutdown(false, after));
+        debug_assert!(kept.is_empty());
+    }
+
+    /// Shuts the queue down and removes every item at once (asyncio's
+    /// `shutdown(immediate=True)`), returning them in the order `get` would
+    /// have.
+    ///
+    /// The unfinished count drops by one per removed item (never below
+    /// zero); if it reaches zero, every waiting `join` completes. Every
+    /// waiting getter and putter is woken and fails.
+    ///
+    /// ```
+    /// let queue = aioqueue::PriorityQueue::new(0);
+    /// for i in [3, 1, 2] {
+    ///     queue.try_put(i).unwrap();
+    /// }
+    /// assert_eq!(queue.shutdown_immediate(), vec![1, 2, 3]);
+    /// assert_eq!(queue.unfinished_tasks(), 0);
+    /// assert!(queue.try_get().is_err());
+    /// ```
+    pub fn shutdown_immediate(&self) -> Vec<T> {
+        let mut drained = self.locked(|state, after| state.shutdown(true, after));
+        // Sorting runs the items' `Ord`: do it unlocked, after the wakes.
+        O::into_get_order(&mut drained);
+        drained
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) or
+    /// [`shutdown_immediate`](Self::shutdown_immediate) was called.
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::<u8>::new(0);
+    /// assert!(!queue.is_shutdown());
+    /// queue.shutdown();
+    /// assert!(queue.is_shutdown());
+    /// ```
+    pub fn is_shutdown(&self) -> bool {
+        self.lock().is_shutdown()
+    }
+
+    /// Items put and not yet marked done with [`task_done`](Self::task_done).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put(1).unwrap();
+    /// queue.try_get().unwrap();
+    /// assert_eq!(queue.unfinished_tasks(), 1);
+    /// ```
+    pub fn unfinished_tasks(&self) -> usize {
+        self.lock().unfinished_tasks()
+    }
+
+    /// Runs one operation under the lock, then wakes (and re-raises a
+    /// caught user panic) once the lock is released.
+    pub(crate) fn locked<R>(
+        &self,
+        operation: impl FnOnce(&mut State<T, O>, &mut AfterUnlock) -> R,
+    ) -> R {
+        let mut after = AfterUnlock::default();
+        let result = operation(&mut self.lock(), &mut after);
+        after.finish();
+        result
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T, O>> {
+        // User panics are caught before they can poison the lock; should one
+        // slip through anyway, the state is still consistent, so go on.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<T, O: Order<T>> Default for GenericQueue<T, O> {
+    /// An unbounded queue.
+    ///
+    /// ```
+    /// let queue: aioqueue::Queue<u8> = Default::default();
+    /// assert_eq!(queue.maxsize(), 0);
+    /// ```
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
+
+impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
+    /// Shows the counts, never the items, so `T` need not be `Debug`:
+    /// `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, unfinished_tasks: 1, shutdown: false }`.
+    /// `getters` and `putters` count the tasks still waiting.
+    ///
+    /// ```
+    /// let queue = aioqueue::LifoQueue::new(0);
+    /// queue.try_put(1).unwrap();
+    /// assert_eq!(
+    ///     format!("{queue:?}"),
+    ///     "LifoQueue { maxsize: 0, len: 1, getters: 0, putters: 0, unfinished_tasks: 1, shutdown: false }",
+    /// );
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let counts = self.lock().counts();
+        f.debug_struct(O::NAME)
+            .field("maxsize", &counts.maxsize)
+            .field("len", &counts.len)
+            .field("getters", &counts.getters)
+            .field("putters", &counts.putters)
+            .field("unfinished_tasks", &counts.unfinished_tasks)
+            .field("shutdown", &counts.shutdown)
+            .finish()
+    }
+}
