@@ -41,6 +41,11 @@ impl AfterUnlock {
         }
     }
 
+    /// Whether user code run by [`catch`](Self::catch) panicked.
+    pub(crate) fn panicked(&self) -> bool {
+        self.panic.is_some()
+    }
+
     /// Wakes every scheduled task in order, then re-raises a caught panic.
     /// A panicking waker does not stop the others from being woken.
     pub(crate) fn finish(mut self) {

@@ -164,7 +164,13 @@ impl<T, O: Order<T>> State<T, O> {
             return Poll::Pending;
         }
         if !self.items.is_empty() {
-            return Poll::Ready(self.try_get(after).map_err(|_| GetError));
+            let result = self.try_get(after);
+            if after.panicked() && !self.items.is_empty() {
+                // `Ord` panicked with every item still there: this getter
+                // used its wakeup for nothing, so it passes it on.
+                wake_next(&mut self.waiting_getters, after);
+            }
+            return Poll::Ready(result.map_err(|_| GetError));
         }
         if self.shutdown {
             return Poll::Ready(Err(GetError));

@@ -1,0 +1,307 @@
+//! Runs one schedule of a scenario on the implementation and the model side
+//! by side, and compares them after every step.
+//!
+//! Compared at each step: the result of the poll, the exact list of tasks
+//! woken (and that each wake used the task's newest waker), `len`,
+//! `is_empty`, `is_full`, `unfinished_tasks`, `is_shutdown` and the `Debug`
+//! waiter counts. Whenever no task can run, the model must have no task
+//! waiting while it could proceed (no lost wakeup). At the end of the run,
+//! every item put is accounted for exactly once.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use crate::executor::{Action, Executor};
+use crate::model::{Model, Observation, OpResult, Outcome, TaskId};
+use crate::scenario::{Item, Op, Scenario};
+use crate::subject::{new_subject, Subject};
+
+/// What a scheduler sees before each step.
+pub struct View<'a> {
+    /// Steps taken so far.
+    pub step: usize,
+    /// Every action possible now (never empty).
+    pub actions: &'a [Action],
+    /// A hash of the whole state (model, plus each task's waker freshness,
+    /// plus the results so far if the run was asked to keep them apart).
+    pub state_key: u64,
+}
+
+/// Chooses the next action of a run.
+pub trait Scheduler {
+    /// The index in `view.actions` to take, or `None` to end the run here.
+    fn choose(&mut self, view: &View<'_>) -> Option<usize>;
+}
+
+/// Which actions a run may take besides polling tasks that can run.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    /// Polls of waiting tasks nobody woke (same or fresh waker).
+    pub spurious: bool,
+    /// Dropping futures (cancellation).
+    pub cancel: bool,
+    /// Hash the results seen so far into the state key (for `outcomes`).
+    pub key_with_results: bool,
+    /// Longest run.
+    pub max_steps: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            spurious: true,
+            cancel: true,
+            key_with_results: false,
+            max_steps: 200,
+        }
+    }
+}
+
+/// One step, as the trace shows it.
+#[derive(Clone, Debug)]
+pub struct StepRecord {
+    /// The action taken.
+    pub action: Action,
+    /// The task's operation at the time.
+    pub op: Option<Op>,
+    /// What the model says happened (the implementation agreed, unless this
+    /// is the failing step).
+    pub outcome: Outcome,
+    /// Whether the task had been woken and not yet polled (for drops).
+    pub was_notified: bool,
+}
+
+/// Where and how the implementation and the model parted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// The step (1-based) at which it showed; 0 for the end-of-run checks.
+    pub step: usize,
+    /// What differed.
+    pub what: String,
+}
+
+/// A finished run.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// The scenario run.
+    pub scenario: Scenario,
+    /// The actions taken, in order.
+    pub schedule: Vec<Action>,
+    /// One record per action.
+    pub steps: Vec<StepRecord>,
+    /// Each task's results, in program order (`None` for cancelled ones).
+    pub results: Vec<Vec<Option<OpResult>>>,
+    /// The first divergence, if any.
+    pub failure: Option<Divergence>,
+    /// The queue's counts at the end.
+    pub final_state: Observation,
+    /// The scheduler ended the run early (for DFS: the state was seen before).
+    pub stopped_early: bool,
+}
+
+/// Runs `scenario` with the actions `scheduler` picks, checking every step.
+pub fn run(scenario: &Scenario, scheduler: &mut dyn Scheduler, options: RunOptions) -> RunReport {
+    let subject = new_subject(scenario.kind, scenario.maxsize);
+    run_on(subject.as_ref(), scenario, scheduler, options)
+}
+
+/// Like [`run`], on a given implementation (a fresh queue of the scenario's
+/// maxsize); used to show that the checker catches a wrong one.
+pub fn run_on(
+    subject: &dyn Subject,
+    scenario: &Scenario,
+    scheduler: &mut dyn Scheduler,
+    options: RunOptions,
+) -> RunReport {
+    let mut executor = Executor::new(subject, &scenario.tasks);
+    let mut model = Model::new(scenario);
+    let mut report = RunReport {
+        scenario: scenario.clone(),
+        schedule: Vec::new(),
+        steps: Vec::new(),
+        results: vec![Vec::new(); scenario.tasks.len()],
+        failure: None,
+        final_state: model.observe(),
+        stopped_early: false,
+    };
+    while report.steps.len() < options.max_steps {
+        let actions: Vec<Action> = executor
+            .actions()
+            .into_iter()
+            .filter(|action| match action {
+                Action::Poll(_) => true,
+                Action::Spurious(_) | Action::FreshWaker(_) => options.spurious,
+                Action::Drop(_) => options.cancel,
+            })
+            .collect();
+        if actions.is_empty() {
+            break;
+        }
+        let view = View {
+            step: report.steps.len(),
+            actions: &actions,
+            state_key: state_key(
+                &model,
+                &executor,
+                options.key_with_results.then_some(&report.results),
+            ),
+        };
+        let Some(choice) = scheduler.choose(&view) else {
+            report.stopped_early = true;
+            break;
+        };
+        let action = actions[choice.min(actions.len() - 1)];
+        if let Err(what) = step(&mut model, &mut executor, action, &mut report) {
+            report.failure = Some(Divergence {
+                step: report.steps.len(),
+                what,
+            });
+            break;
+        }
+        if !executor.any_runnable() {
+            if let Some(what) = model.lost_wakeup() {
+                report.failure = Some(Divergence {
+                    step: report.steps.len(),
+                    what: format!("lost wakeup in the model: {what}"),
+                });
+                break;
+            }
+        }
+    }
+    report.final_state = model.observe();
+    if report.failure.is_none() {
+        let remaining = subject.drain();
+        if let Err(what) = account_for_items(&report, remaining) {
+            report.failure = Some(Divergence { step: 0, what });
+        }
+    }
+    drop(executor);
+    report
+}
+
+/// Takes one action on both sides and compares.
+fn step(
+    model: &mut Model,
+    executor: &mut Executor<'_>,
+    action: Action,
+    report: &mut RunReport,
+) -> Result<(), String> {
+    let task = action.task();
+    let op = model.current_op(task);
+    let was_notified = model.is_runnable(task) && executor.has_future(task);
+    let outcome = match action {
+        Action::Poll(_) | Action::Spurious(_) | Action::FreshWaker(_) => model.poll(task),
+        Action::Drop(_) => model.cancel(task),
+    };
+    let Some(seen) = executor.step(action) else {
+        return Err(format!("the executor could not take {action}"));
+    };
+    report.schedule.push(action);
+    report.steps.push(StepRecord {
+        action,
+        op,
+        outcome: outcome.clone(),
+        was_notified,
+    });
+    if let Some(result) = &seen.result {
+        report.results[task].push(Some(result.clone()));
+    } else if matches!(action, Action::Drop(_)) {
+        report.results[task].push(None);
+    }
+    if seen.result != outcome.result {
+        return Err(format!(
+            "{op} returned {}, the model says {}",
+            show_result(&seen.result),
+            show_result(&outcome.result),
+            op = op.map(|op| op.to_string()).unwrap_or_default()
+        ));
+    }
+    let woken: Vec<TaskId> = seen.wakes.iter().map(|wake| wake.task).collect();
+    if woken != outcome.woken {
+        return Err(format!(
+            "woke {}, the model says {}",
+            show_tasks(&woken),
+            show_tasks(&outcome.woken)
+        ));
+    }
+    if let Some(stale) = seen
+        .wakes
+        .iter()
+        .find(|wake| wake.generation != executor.generation(wake.task))
+    {
+        return Err(format!(
+            "woke t{} through an old waker (#{}) although it had given a newer one (#{})",
+            stale.task,
+            stale.generation,
+            executor.generation(stale.task)
+        ));
+    }
+    let observed = executor.observe();
+    let expected = model.observe();
+    if observed != expected {
+        return Err(format!(
+            "the queue shows {observed:?}, the model says {expected:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Every item put is still in the queue, or was returned by exactly one get
+/// or drain; failed puts handed theirs back (checked step by step).
+fn account_for_items(report: &RunReport, remaining: Vec<Item>) -> Result<(), String> {
+    let mut put = Vec::new();
+    let mut out = remaining;
+    for (task, results) in report.results.iter().enumerate() {
+        for (op, result) in report.scenario.tasks[task].iter().zip(results) {
+            match (op, result) {
+                (Op::Put(item) | Op::TryPut(item), Some(OpResult::Ok)) => put.push(*item),
+                (_, Some(OpResult::Item(item))) => out.push(*item),
+                (_, Some(OpResult::Drained(items))) => out.extend(items),
+                _ => {}
+            }
+        }
+    }
+    put.sort_unstable();
+    out.sort_unstable();
+    if put != out {
+        return Err(format!(
+            "items do not add up: put {put:?}, but got, drained or left {out:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The hash the explorer uses to recognise a state it has seen.
+fn state_key(
+    model: &Model,
+    executor: &Executor<'_>,
+    results: Option<&Vec<Vec<Option<OpResult>>>>,
+) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    model.hash(&mut hasher);
+    for task in 0..model.task_count() {
+        executor.refreshed(task).hash(&mut hasher);
+    }
+    results.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `Pending` or the result, for messages and traces.
+pub fn show_result(result: &Option<OpResult>) -> String {
+    match result {
+        None => "Pending".to_string(),
+        Some(result) => format!("{result:?}"),
+    }
+}
+
+/// `t0, t2` or `nobody`.
+pub fn show_tasks(tasks: &[TaskId]) -> String {
+    if tasks.is_empty() {
+        return "nobody".to_string();
+    }
+    tasks
+        .iter()
+        .map(|t| format!("t{t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,254 @@
+//! A single-threaded executor that owns every task's current future and
+//! records every poll, every wake (through wakers of its own) and every drop.
+//!
+//! It does not decide anything: the explorer tells it which [`Action`] to
+//! take next, and it reports exactly what happened.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::model::{Observation, OpResult, TaskId};
+use crate::scenario::{Op, ParseError};
+use crate::subject::{OpFuture, Subject};
+
+/// One step the explorer can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Poll a task that may run: its next operation, or one it was woken in.
+    Poll(TaskId),
+    /// Poll a waiting task nobody woke, with the waker it already gave.
+    Spurious(TaskId),
+    /// Poll a waiting task nobody woke, with a new waker: from now on only
+    /// the new one may be woken.
+    FreshWaker(TaskId),
+    /// Drop the task's current future (cancel it), whether it waits, was
+    /// woken and not yet polled, or was never polled.
+    Drop(TaskId),
+}
+
+impl Action {
+    /// The task the action is about.
+    pub fn task(self) -> TaskId {
+        match self {
+            Action::Poll(t) | Action::Spurious(t) | Action::FreshWaker(t) | Action::Drop(t) => t,
+        }
+    }
+
+    /// Parses one action of a schedule (`p0`, `s1`, `f2`, `d0`).
+    pub fn parse(text: &str) -> Result<Action, ParseError> {
+        let mut chars = text.chars();
+        let make = match chars.next() {
+            Some('p') => Action::Poll,
+            Some('s') => Action::Spurious,
+            Some('f') => Action::FreshWaker,
+            Some('d') => Action::Drop,
+            _ => {
+                return Err(ParseError::new(format!(
+                    "`{text}` is not an action (p, s, f or d, then a task number)"
+                )))
+            }
+        };
+        chars
+            .as_str()
+            .parse()
+            .map(make)
+            .map_err(|_| ParseError::new(format!("`{text}`: a task number must follow the letter")))
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Poll(t) => write!(f, "p{t}"),
+            Action::Spurious(t) => write!(f, "s{t}"),
+            Action::FreshWaker(t) => write!(f, "f{t}"),
+            Action::Drop(t) => write!(f, "d{t}"),
+        }
+    }
+}
+
+/// A wake seen by the executor: which task, through which of its wakers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WakeRecord {
+    /// The task the waker belongs to.
+    pub task: TaskId,
+    /// Which of the task's wakers (0 = the first it gave out).
+    pub generation: u64,
+}
+
+struct RecordingWaker {
+    record: WakeRecord,
+    log: Arc<Mutex<Vec<WakeRecord>>>,
+}
+
+impl Wake for RecordingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(self.record);
+    }
+}
+
+struct TaskRun<'q> {
+    program: Vec<Op>,
+    pc: usize,
+    future: Option<OpFuture<'q>>,
+    woken: bool,
+    generation: u64,
+    waker: Waker,
+    /// Whether the current wait was given a fresh waker (part of the state
+    /// the explorer hashes: later wakes must reach the new waker).
+    refreshed: bool,
+}
+
+/// What a step did, as the executor saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepReport {
+    /// `None`: pending (or dropped). `Some`: the operation finished.
+    pub result: Option<OpResult>,
+    /// The wakes that happened during the step, in order.
+    pub wakes: Vec<WakeRecord>,
+}
+
+/// Runs the tasks of one scenario on one queue.
+pub struct Executor<'q> {
+    subject: &'q dyn Subject,
+    tasks: Vec<TaskRun<'q>>,
+    log: Arc<Mutex<Vec<WakeRecord>>>,
+}
+
+impl<'q> Executor<'q> {
+    /// Tasks with these programs, none started.
+    pub fn new(subject: &'q dyn Subject, programs: &[Vec<Op>]) -> Self {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let tasks = programs
+            .iter()
+            .enumerate()
+            .map(|(task, program)| TaskRun {
+                program: program.clone(),
+                pc: 0,
+                future: None,
+                woken: false,
+                generation: 0,
+                waker: make_waker(task, 0, &log),
+                refreshed: false,
+            })
+            .collect();
+        Executor {
+            subject,
+            tasks,
+            log,
+        }
+    }
+
+    /// Every action possible now, in a fixed order (tasks in order; for each:
+    /// poll, spurious, fresh waker, drop).
+    pub fn actions(&self) -> Vec<Action> {
+        let mut actions = Vec::new();
+        for (t, task) in self.tasks.iter().enumerate() {
+            let Some(op) = task.program.get(task.pc) else {
+                continue;
+            };
+            let started = task.future.is_some();
+            if !started || task.woken {
+                actions.push(Action::Poll(t));
+            }
+            if started && !task.woken {
+                actions.push(Action::Spurious(t));
+                if !task.refreshed {
+                    actions.push(Action::FreshWaker(t));
+                }
+            }
+            if started || matches!(op, Op::Put(_) | Op::Get | Op::Join) {
+                actions.push(Action::Drop(t));
+            }
+        }
+        actions
+    }
+
+    /// Whether some task can run (as opposed to only being re-polled or dropped).
+    pub fn any_runnable(&self) -> bool {
+        self.tasks
+            .iter()
+            .any(|task| task.pc < task.program.len() && (task.future.is_none() || task.woken))
+    }
+
+    /// Whether the task has given out a fresh waker in its current wait.
+    pub fn refreshed(&self, task: TaskId) -> bool {
+        self.tasks[task].refreshed
+    }
+
+    /// Takes one action. `None` if it is not possible now.
+    pub fn step(&mut self, action: Action) -> Option<StepReport> {
+        if !self.actions().contains(&action) {
+            return None;
+        }
+        let subject = self.subject;
+        let task = &mut self.tasks[action.task()];
+        let op = task.program[task.pc];
+        let mut result = None;
+        match action {
+            Action::Poll(_) | Action::Spurious(_) | Action::FreshWaker(_) => {
+                if let Action::FreshWaker(t) = action {
+                    task.generation += 1;
+                    task.waker = make_waker(t, task.generation, &self.log);
+                    task.refreshed = true;
+                }
+                task.woken = false;
+                let future = task.future.get_or_insert_with(|| subject.start(op));
+                let mut cx = Context::from_waker(&task.waker);
+                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    result = Some(output);
+                    task.future = None;
+                    task.pc += 1;
+                    task.refreshed = false;
+                }
+            }
+            Action::Drop(_) => {
+                // A never-polled future is made and dropped at once.
+                let future = task.future.take().unwrap_or_else(|| subject.start(op));
+                drop(future);
+                task.woken = false;
+                task.pc += 1;
+                task.refreshed = false;
+            }
+        }
+        let wakes: Vec<WakeRecord> =
+            std::mem::take(&mut *self.log.lock().unwrap_or_else(PoisonError::into_inner));
+        for wake in &wakes {
+            let woken = &mut self.tasks[wake.task];
+            if wake.generation == woken.generation && woken.future.is_some() {
+                woken.woken = true;
+            }
+        }
+        Some(StepReport { result, wakes })
+    }
+
+    /// The generation of the task's current waker.
+    pub fn generation(&self, task: TaskId) -> u64 {
+        self.tasks[task].generation
+    }
+
+    /// The queue's counts, as its public API shows them.
+    pub fn observe(&self) -> Observation {
+        self.subject.observe()
+    }
+
+    /// Whether the task has a future in flight.
+    pub fn has_future(&self, task: TaskId) -> bool {
+        self.tasks[task].future.is_some()
+    }
+}
+
+fn make_waker(task: TaskId, generation: u64, log: &Arc<Mutex<Vec<WakeRecord>>>) -> Waker {
+    Waker::from(Arc::new(RecordingWaker {
+        record: WakeRecord { task, generation },
+        log: Arc::clone(log),
+    }))
+}

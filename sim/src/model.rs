@@ -1,0 +1,452 @@
+//! The reference model: asyncio's queue semantics as a pure state machine.
+//!
+//! No async, no wakers, no locks, no time: just lists and counters, and one
+//! function per event. Each event says what the task sees and exactly which
+//! tasks get woken. The rules cited in brackets (`[PUT-2]`) are those of
+//! `docs/semantics.md`; the code under a citation does what the rule says,
+//! in the rule's order. Nothing here is shared with the `aioqueue` crate.
+//!
+//! Tasks run their program one operation at a time. Two events drive a task:
+//! `poll` (it runs until its operation finishes or waits) and `cancel` (its
+//! current operation's future is dropped; the task moves on to its next
+//! operation, as after a timeout).
+
+use std::collections::VecDeque;
+
+use crate::scenario::{Item, Kind, Op, Scenario};
+
+/// A task: its index in the scenario.
+pub type TaskId = usize;
+
+/// The three lists a task can wait in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum List {
+    /// Waiting in `get` for an item.
+    Getters,
+    /// Waiting in `put` for a free slot.
+    Putters,
+    /// Waiting in `join` for the unfinished count to reach zero.
+    Joiners,
+}
+
+/// Where a task is in its current operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    /// Between operations: its next poll starts `program[pc]`.
+    Idle,
+    /// Waiting in a list; nobody has notified it.
+    Waiting(List),
+    /// Notified (and so removed from the list), not yet run since.
+    Notified(List),
+    /// In `yield`: it woke itself and finishes at its next poll.
+    Yielded,
+    /// Its program is over.
+    Done,
+}
+
+/// What an operation returns when it finishes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpResult {
+    /// `put`, `try_put`, `task_done`, `join`, `shutdown` or `yield` succeeded.
+    Ok,
+    /// `get` or `try_get` returned this item.
+    Item(Item),
+    /// `shutdown_immediate` returned these items, in get order.
+    Drained(Vec<Item>),
+    /// `try_put` failed: full (`QueueFull`); the item is handed back.
+    Full(Item),
+    /// `put`/`try_put` failed: shut down (`QueueShutDown`); the item is handed back.
+    PutShutDown(Item),
+    /// `try_get` failed: empty (`QueueEmpty`).
+    Empty,
+    /// `get`/`try_get` failed: shut down and empty (`QueueShutDown`).
+    GetShutDown,
+    /// `task_done` was called too many times (`ValueError`).
+    TaskDoneError,
+}
+
+/// What one event did: what the task saw, and whom it woke, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// `None`: the operation is pending. `Some`: it finished with this.
+    pub result: Option<OpResult>,
+    /// The tasks woken by this event, in the order they were woken.
+    pub woken: Vec<TaskId>,
+    /// If the task now waits: in which list, at which place (1 = first).
+    pub waits_at: Option<(List, usize)>,
+}
+
+/// The counts a user of the queue can observe.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Observation {
+    /// `len()`
+    pub len: usize,
+    /// `is_empty()`
+    pub is_empty: bool,
+    /// `is_full()`
+    pub is_full: bool,
+    /// `unfinished_tasks()`
+    pub unfinished_tasks: usize,
+    /// `is_shutdown()`
+    pub shutdown: bool,
+    /// Tasks waiting in `get` (the `Debug` count).
+    pub getters: usize,
+    /// Tasks waiting in `put` (the `Debug` count).
+    pub putters: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Task {
+    program: Vec<Op>,
+    pc: usize,
+    state: TaskState,
+}
+
+/// The whole state of a queue and its tasks.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Model {
+    kind: Kind,
+    maxsize: usize,
+    /// The items, in the order they were put.
+    items: Vec<Item>,
+    getters: VecDeque<TaskId>,
+    putters: VecDeque<TaskId>,
+    joiners: VecDeque<TaskId>,
+    unfinished: usize,
+    shutdown: bool,
+    tasks: Vec<Task>,
+}
+
+impl Model {
+    /// The state before anything runs: an empty queue, every task idle.
+    pub fn new(scenario: &Scenario) -> Self {
+        Model {
+            kind: scenario.kind,
+            maxsize: scenario.maxsize,
+            items: Vec::new(),
+            getters: VecDeque::new(),
+            putters: VecDeque::new(),
+            joiners: VecDeque::new(),
+            unfinished: 0,
+            shutdown: false,
+            tasks: scenario
+                .tasks
+                .iter()
+                .map(|program| Task {
+                    program: program.clone(),
+                    pc: 0,
+                    state: if program.is_empty() {
+                        TaskState::Done
+                    } else {
+                        TaskState::Idle
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    // ----- What can be observed --------------------------------------------
+
+    /// `full()` is `maxsize > 0 and len >= maxsize`. [STATE-7]
+    pub fn is_full(&self) -> bool {
+        self.maxsize > 0 && self.items.len() >= self.maxsize
+    }
+
+    /// `empty()` is `len == 0`. [STATE-7]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The counts the implementation must show after every step.
+    pub fn observe(&self) -> Observation {
+        Observation {
+            len: self.items.len(),
+            is_empty: self.is_empty(),
+            is_full: self.is_full(),
+            unfinished_tasks: self.unfinished,
+            shutdown: self.shutdown,
+            getters: self.getters.len(),
+            putters: self.putters.len(),
+        }
+    }
+
+    /// Where a task is in its current operation.
+    pub fn state(&self, task: TaskId) -> TaskState {
+        self.tasks[task].state
+    }
+
+    /// The operation a task runs next (or is running), if any.
+    pub fn current_op(&self, task: TaskId) -> Option<Op> {
+        self.tasks[task].program.get(self.tasks[task].pc).copied()
+    }
+
+    /// Whether a poll would let the task run (not just re-check and wait).
+    pub fn is_runnable(&self, task: TaskId) -> bool {
+        matches!(
+            self.tasks[task].state,
+            TaskState::Idle | TaskState::Notified(_) | TaskState::Yielded
+        )
+    }
+
+    /// Number of tasks.
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// A waiting task whose condition holds, when no task can run: a lost
+    /// wakeup. `None` when every waiting task rightly waits.
+    pub fn lost_wakeup(&self) -> Option<String> {
+        if (0..self.tasks.len()).any(|t| self.is_runnable(t)) {
+            return None;
+        }
+        let can_get = !self.is_empty() || self.shutdown;
+        let can_put = !self.is_full() || self.shutdown;
+        let can_join = self.unfinished == 0;
+        let stuck = |list: &VecDeque<TaskId>, holds: bool, what: &str| {
+            list.front()
+                .filter(|_| holds)
+                .map(|t| format!("t{t} still waits in {what} although it could proceed"))
+        };
+        stuck(&self.getters, can_get, "get")
+            .or_else(|| stuck(&self.putters, can_put, "put"))
+            .or_else(|| stuck(&self.joiners, can_join, "join"))
+    }
+
+    // ----- The two events ---------------------------------------------------
+
+    /// The task is polled: it starts or resumes its current operation.
+    pub fn poll(&mut self, task: TaskId) -> Outcome {
+        let mut woken = Vec::new();
+        let state = self.tasks[task].state;
+        let op = self.current_op(task);
+        let result = match (state, op) {
+            // A poll nobody asked for changes nothing. [POLL-3]
+            (TaskState::Waiting(_), _) => None,
+            (TaskState::Done, _) | (_, None) => None,
+            (TaskState::Yielded, _) => Some(OpResult::Ok),
+            // A released joiner returns, whatever the count is now. [JOIN-3]
+            (TaskState::Notified(List::Joiners), _) => Some(OpResult::Ok),
+            (TaskState::Idle | TaskState::Notified(_), Some(op)) => self.run(task, op, &mut woken),
+        };
+        if result.is_some() {
+            self.finish_op(task);
+        }
+        let waits_at = self.place_in_list(task);
+        Outcome {
+            result,
+            woken,
+            waits_at,
+        }
+    }
+
+    /// The task's current operation is cancelled (its future dropped).
+    pub fn cancel(&mut self, task: TaskId) -> Outcome {
+        let mut woken = Vec::new();
+        match self.tasks[task].state {
+            // Never polled, or in `yield`: the queue never knew. [CANCEL-1]
+            TaskState::Idle | TaskState::Yielded | TaskState::Done => {}
+            // A waiting task leaves its list; nothing else changes. [CANCEL-2]
+            TaskState::Waiting(list) => self.list_mut(list).retain(|&t| t != task),
+            // A notified getter that can no longer take the item it was woken
+            // for passes the wakeup on. [CANCEL-3]
+            TaskState::Notified(List::Getters) => {
+                if !self.is_empty() {
+                    self.wake_next(List::Getters, &mut woken);
+                }
+            }
+            // Likewise a notified putter, for the free slot. [CANCEL-3]
+            TaskState::Notified(List::Putters) => {
+                if !self.is_full() {
+                    self.wake_next(List::Putters, &mut woken);
+                }
+            }
+            TaskState::Notified(List::Joiners) => {}
+        }
+        self.finish_op(task);
+        Outcome {
+            result: None,
+            woken,
+            waits_at: None,
+        }
+    }
+
+    // ----- The operations ----------------------------------------------------
+
+    /// Runs `op` for `task` until it finishes (`Some`) or waits (`None`).
+    fn run(&mut self, task: TaskId, op: Op, woken: &mut Vec<TaskId>) -> Option<OpResult> {
+        match op {
+            Op::TryPut(item) => Some(self.put_nowait(item, woken)),
+            Op::TryGet => Some(self.get_nowait(woken)),
+            Op::Put(item) => {
+                // `while full(): if shut down, fail; wait`, then `put_nowait`. [PUT-1..3]
+                if !self.is_full() {
+                    return Some(self.put_nowait(item, woken));
+                }
+                if self.shutdown {
+                    return Some(OpResult::PutShutDown(item));
+                }
+                self.wait(task, List::Putters);
+                None
+            }
+            Op::Get => {
+                // `while empty(): if shut down, fail; wait`, then `get_nowait`. [GET-1..3]
+                if !self.is_empty() {
+                    return Some(self.get_nowait(woken));
+                }
+                if self.shutdown {
+                    return Some(OpResult::GetShutDown);
+                }
+                self.wait(task, List::Getters);
+                None
+            }
+            Op::TaskDone => Some(self.task_done(woken)),
+            Op::Join => {
+                // Wait only while tasks are unfinished. [JOIN-1, JOIN-2]
+                if self.unfinished == 0 {
+                    return Some(OpResult::Ok);
+                }
+                self.wait(task, List::Joiners);
+                None
+            }
+            Op::Shutdown => {
+                self.shutdown(false, woken);
+                Some(OpResult::Ok)
+            }
+            Op::ShutdownImmediate => Some(OpResult::Drained(self.shutdown(true, woken))),
+            Op::Yield => {
+                self.tasks[task].state = TaskState::Yielded;
+                woken.push(task);
+                None
+            }
+        }
+    }
+
+    /// `put_nowait`. [TRYPUT-1..3]
+    fn put_nowait(&mut self, item: Item, woken: &mut Vec<TaskId>) -> OpResult {
+        if self.shutdown {
+            return OpResult::PutShutDown(item);
+        }
+        if self.is_full() {
+            return OpResult::Full(item);
+        }
+        self.items.push(item);
+        self.unfinished += 1;
+        self.wake_next(List::Getters, woken);
+        OpResult::Ok
+    }
+
+    /// `get_nowait`. [TRYGET-1, TRYGET-2]
+    fn get_nowait(&mut self, woken: &mut Vec<TaskId>) -> OpResult {
+        if self.is_empty() {
+            return if self.shutdown {
+                OpResult::GetShutDown
+            } else {
+                OpResult::Empty
+            };
+        }
+        let item = self.take_next_item();
+        self.wake_next(List::Putters, woken);
+        OpResult::Item(item)
+    }
+
+    /// `task_done`. [DONE-1, DONE-2]
+    fn task_done(&mut self, woken: &mut Vec<TaskId>) -> OpResult {
+        if self.unfinished == 0 {
+            return OpResult::TaskDoneError;
+        }
+        self.unfinished -= 1;
+        if self.unfinished == 0 {
+            self.wake_all(List::Joiners, woken);
+        }
+        OpResult::Ok
+    }
+
+    /// `shutdown(immediate)`; returns the drained items. [SHUT-1, SHUT-5]
+    fn shutdown(&mut self, immediate: bool, woken: &mut Vec<TaskId>) -> Vec<Item> {
+        self.shutdown = true;
+        let mut drained = Vec::new();
+        if immediate {
+            // Drain in get order; one unfinished task less per item, never
+            // below zero; joiners go when the count is zero. [SHUT-5..7]
+            while !self.is_empty() {
+                drained.push(self.take_next_item());
+                self.unfinished = self.unfinished.saturating_sub(1);
+            }
+            if self.unfinished == 0 {
+                self.wake_all(List::Joiners, woken);
+            }
+        }
+        // Every getter, then every putter, re-checks and fails. [SHUT-3]
+        self.wake_all(List::Getters, woken);
+        self.wake_all(List::Putters, woken);
+        drained
+    }
+
+    // ----- Helpers -----------------------------------------------------------
+
+    /// The item `get` takes: first put (FIFO), last put (LIFO), or smallest. [ORDER-1..3]
+    fn take_next_item(&mut self) -> Item {
+        let index = match self.kind {
+            Kind::Fifo => 0,
+            Kind::Lifo => self.items.len() - 1,
+            Kind::Priority => (0..self.items.len())
+                .min_by_key(|&i| self.items[i])
+                .unwrap_or(0),
+        };
+        self.items.remove(index)
+    }
+
+    /// Appends the task to the back of a list.
+    fn wait(&mut self, task: TaskId, list: List) {
+        self.list_mut(list).push_back(task);
+        self.tasks[task].state = TaskState::Waiting(list);
+    }
+
+    /// `_wakeup_next`: notify the first waiter of the list, if any. [WAKE-1]
+    fn wake_next(&mut self, list: List, woken: &mut Vec<TaskId>) {
+        if let Some(task) = self.list_mut(list).pop_front() {
+            self.tasks[task].state = TaskState::Notified(list);
+            woken.push(task);
+        }
+    }
+
+    /// Notify every waiter of the list, front to back. [WAKE-2]
+    fn wake_all(&mut self, list: List, woken: &mut Vec<TaskId>) {
+        while !self.list_mut(list).is_empty() {
+            self.wake_next(list, woken);
+        }
+    }
+
+    fn finish_op(&mut self, task: TaskId) {
+        let task = &mut self.tasks[task];
+        task.pc += 1;
+        task.state = if task.pc < task.program.len() {
+            TaskState::Idle
+        } else {
+            TaskState::Done
+        };
+    }
+
+    fn place_in_list(&self, task: TaskId) -> Option<(List, usize)> {
+        let TaskState::Waiting(list) = self.tasks[task].state else {
+            return None;
+        };
+        let members = match list {
+            List::Getters => &self.getters,
+            List::Putters => &self.putters,
+            List::Joiners => &self.joiners,
+        };
+        members
+            .iter()
+            .position(|&t| t == task)
+            .map(|i| (list, i + 1))
+    }
+
+    fn list_mut(&mut self, list: List) -> &mut VecDeque<TaskId> {
+        match list {
+            List::Getters => &mut self.getters,
+            List::Putters => &mut self.putters,
+            List::Joiners => &mut self.joiners,
+        }
+    }
+}

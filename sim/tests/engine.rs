@@ -1,0 +1,136 @@
+//! The engine itself: determinism, replay, and that it catches a wrong
+//! implementation.
+
+use aioqueue::Queue;
+use aioqueue_sim::check::{run, run_on, RunOptions};
+use aioqueue_sim::explore::dfs;
+use aioqueue_sim::explore::pct::PctScheduler;
+use aioqueue_sim::explore::random::{random_scenario, RandomScheduler};
+use aioqueue_sim::explore::replay::ReplayScheduler;
+use aioqueue_sim::explore::SplitMix64;
+use aioqueue_sim::scenario::Scenario;
+use aioqueue_sim::trace::{render, replay_string, Replay};
+
+#[test]
+fn same_seed_same_run_and_replay_reproduces_it() {
+    let mut rng = SplitMix64::new(42);
+    for _ in 0..200 {
+        let scenario = random_scenario(&mut rng, 4, 4);
+        let seed = rng.next_u64();
+        let first = run(
+            &scenario,
+            &mut RandomScheduler::new(seed),
+            RunOptions::default(),
+        );
+        let again = run(
+            &scenario,
+            &mut RandomScheduler::new(seed),
+            RunOptions::default(),
+        );
+        assert_eq!(render(&first), render(&again));
+        let replay = Replay::parse(&replay_string(&first)).expect("replay strings parse");
+        assert_eq!(replay.scenario, scenario);
+        let replayed = run(
+            &replay.scenario,
+            &mut ReplayScheduler::new(replay.schedule),
+            RunOptions::default(),
+        );
+        assert_eq!(render(&replayed), render(&first));
+        assert!(first.failure.is_none(), "{}", render(&first));
+    }
+}
+
+#[test]
+fn pct_runs_agree_with_the_model() {
+    let mut rng = SplitMix64::new(7);
+    for _ in 0..300 {
+        let scenario = random_scenario(&mut rng, 4, 4);
+        let report = run(
+            &scenario,
+            &mut PctScheduler::new(rng.next_u64(), scenario.tasks.len(), 24, 3),
+            RunOptions::default(),
+        );
+        assert!(report.failure.is_none(), "{}", render(&report));
+    }
+}
+
+#[test]
+fn dfs_counts_are_deterministic_and_cover_every_order() {
+    // Two independent try_puts: both orders must be explored.
+    let scenario: Scenario = "fifo maxsize=0 | try_put 1 | try_put 2".parse().unwrap();
+    let mut drained = std::collections::BTreeSet::new();
+    let options = RunOptions {
+        spurious: false,
+        cancel: false,
+        key_with_results: true,
+        ..RunOptions::default()
+    };
+    let (stats, failure) = dfs::explore(&scenario, options, |report| {
+        drained.insert(report.schedule.clone());
+    });
+    assert!(failure.is_none());
+    assert_eq!(stats.schedules, 2);
+    assert_eq!(drained.len(), 2);
+    let (again, _) = dfs::explore(&scenario, options, |_| {});
+    assert_eq!(stats, again);
+}
+
+#[test]
+fn catches_an_implementation_with_the_wrong_order() {
+    // A FIFO queue judged as a LIFO one must be caught, with a readable trace.
+    let scenario: Scenario = "lifo maxsize=0 | put 1, put 2, get".parse().unwrap();
+    let wrong = Queue::<u32>::new(0);
+    let report = run_on(
+        &wrong,
+        &scenario,
+        &mut ReplayScheduler::new(vec![]),
+        RunOptions::default(),
+    );
+    assert!(report.failure.is_none(), "an empty schedule checks nothing");
+    let mut found = None;
+    let (_, failure) = dfs::explore(&scenario, RunOptions::default(), |_| {});
+    assert!(failure.is_none(), "the real LIFO queue agrees");
+    let schedule = Replay::parse("lifo | put 1, put 2, get @ p0 p0 p0")
+        .unwrap()
+        .schedule;
+    let report = run_on(
+        &Queue::<u32>::new(0),
+        &scenario,
+        &mut ReplayScheduler::new(schedule),
+        RunOptions::default(),
+    );
+    if let Some(divergence) = &report.failure {
+        found = Some(divergence.what.clone());
+    }
+    let what = found.expect("the wrong order is caught");
+    assert!(
+        what.contains("Item(1)") && what.contains("Item(2)"),
+        "{what}"
+    );
+    assert!(
+        render(&report).contains("DIVERGENCE at step 3"),
+        "{}",
+        render(&report)
+    );
+}
+
+#[test]
+fn catches_an_implementation_with_the_wrong_maxsize() {
+    let scenario: Scenario = "fifo maxsize=1 | put 1, put 2".parse().unwrap();
+    let schedule = Replay::parse("fifo | put 1, put 2 @ p0 p0")
+        .unwrap()
+        .schedule;
+    let report = run_on(
+        &Queue::<u32>::new(2),
+        &scenario,
+        &mut ReplayScheduler::new(schedule),
+        RunOptions::default(),
+    );
+    let divergence = report
+        .failure
+        .expect("a queue that holds too much is caught");
+    assert_eq!(
+        divergence.step, 1,
+        "is_full differs right after the first put"
+    );
+}

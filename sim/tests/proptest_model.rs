@@ -1,0 +1,63 @@
+//! Random scenarios and schedules against the model, with proptest's
+//! shrinking to a minimal counterexample.
+
+use aioqueue_sim::check::{run, RunOptions, Scheduler, View};
+use aioqueue_sim::scenario::{Kind, Op, Scenario};
+use aioqueue_sim::trace::render;
+use proptest::prelude::*;
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (1u32..20).prop_map(Op::Put),
+        (1u32..20).prop_map(Op::TryPut),
+        Just(Op::Get),
+        Just(Op::TryGet),
+        Just(Op::TaskDone),
+        Just(Op::Join),
+        Just(Op::Shutdown),
+        Just(Op::ShutdownImmediate),
+        Just(Op::Yield),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        prop_oneof![Just(Kind::Fifo), Just(Kind::Lifo), Just(Kind::Priority)],
+        0usize..=3,
+        prop::collection::vec(prop::collection::vec(op(), 1..=4), 1..=4),
+    )
+        .prop_map(|(kind, maxsize, tasks)| Scenario {
+            kind,
+            maxsize,
+            tasks,
+        })
+}
+
+/// Picks `choices[i] % actions` at step `i`; polls once the choices run out,
+/// so every run ends.
+struct Choices(Vec<usize>);
+
+impl Scheduler for Choices {
+    fn choose(&mut self, view: &View<'_>) -> Option<usize> {
+        match self.0.get(view.step) {
+            Some(choice) => Some(choice % view.actions.len()),
+            None => view
+                .actions
+                .iter()
+                .position(|a| matches!(a, aioqueue_sim::executor::Action::Poll(_))),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn implementation_agrees_with_model(
+        scenario in scenario(),
+        choices in prop::collection::vec(0usize..64, 0..40),
+    ) {
+        let report = run(&scenario, &mut Choices(choices), RunOptions::default());
+        prop_assert!(report.failure.is_none(), "{}", render(&report));
+    }
+}
