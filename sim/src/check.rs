@@ -95,6 +95,8 @@ pub struct RunReport {
     pub failure: Option<Divergence>,
     /// The queue's counts at the end.
     pub final_state: Observation,
+    /// The items left in the queue at the end, in get order.
+    pub remaining: Vec<Item>,
     /// The scheduler ended the run early (for DFS: the state was seen before).
     pub stopped_early: bool,
 }
@@ -122,6 +124,7 @@ pub fn run_on(
         results: vec![Vec::new(); scenario.tasks.len()],
         failure: None,
         final_state: model.observe(),
+        remaining: Vec::new(),
         stopped_early: false,
     };
     while report.steps.len() < options.max_steps {
@@ -170,8 +173,8 @@ pub fn run_on(
     }
     report.final_state = model.observe();
     if report.failure.is_none() {
-        let remaining = subject.drain();
-        if let Err(what) = account_for_items(&report, remaining) {
+        report.remaining = subject.drain();
+        if let Err(what) = account_for_items(&report, report.remaining.clone()) {
             report.failure = Some(Divergence { step: 0, what });
         }
     }

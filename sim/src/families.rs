@@ -60,11 +60,12 @@ pub fn test_families() -> Vec<Family> {
     ]
 }
 
-/// The larger families the command-line explorer covers by default.
+/// The families the command-line explorer covers by default: the test
+/// families, and every pair of 3-operation programs.
 pub fn default_families() -> Vec<Family> {
     let mut families = test_families();
     families.push(Family {
-        name: "2 tasks x up to 3 ops",
+        name: "2 tasks x 3 ops",
         tasks: 2,
         min_ops: 3,
         max_ops: 3,
@@ -72,6 +73,12 @@ pub fn default_families() -> Vec<Family> {
         kinds: Kind::ALL.to_vec(),
         maxsizes: vec![0, 1],
     });
+    families
+}
+
+/// `explore --large`: the default families, and 3 tasks of 2 operations.
+pub fn large_families() -> Vec<Family> {
+    let mut families = default_families();
     families.push(Family {
         name: "3 tasks x 2 ops",
         tasks: 3,

@@ -3,22 +3,26 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use aioqueue_sim::check::{run, RunOptions, RunReport};
 use aioqueue_sim::explore::{
     dfs, minimise::minimise, pct::PctScheduler, random, replay::ReplayScheduler, SplitMix64,
 };
-use aioqueue_sim::families::default_families;
+use aioqueue_sim::families::{default_families, large_families, test_families};
 use aioqueue_sim::model::OpResult;
 use aioqueue_sim::scenario::Scenario;
 use aioqueue_sim::trace::{render, Replay};
 
 const USAGE: &str = "\
 usage:
-  aioqueue-sim explore [--random RUNS] [--seed SEED]
+  aioqueue-sim explore [--quick | --large] [--random RUNS] [--seed SEED]
       every schedule of the default scenario families (DFS with state
-      hashing), then RUNS random and RUNS PCT runs of random scenarios
+      hashing; --quick: only the smaller families `cargo test` covers;
+      --large: also 3 tasks x 2 operations),
+      then RUNS random and RUNS PCT runs of random scenarios
   aioqueue-sim replay '<scenario> @ <schedule>'
       the numbered trace of one schedule
   aioqueue-sim outcomes FILE [--with-cancel]
@@ -62,36 +66,32 @@ fn explore(args: &[String]) -> Result<bool, String> {
     let mut failures: Vec<RunReport> = Vec::new();
     let (mut scenarios, mut schedules, mut states, mut steps) = (0u64, 0u64, 0u64, 0u64);
     println!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
-    for family in default_families() {
+    let families = if args.iter().any(|a| a == "--quick") {
+        test_families()
+    } else if args.iter().any(|a| a == "--large") {
+        large_families()
+    } else {
+        default_families()
+    };
+    for family in families {
         let family_start = Instant::now();
         let list = family.scenarios();
-        let (mut f_schedules, mut f_states) = (0u64, 0u64);
-        for (index, scenario) in list.iter().enumerate() {
-            let (stats, failure) = dfs::explore(scenario, options, |_| {});
-            f_schedules += stats.schedules;
-            f_states += stats.states;
-            steps += stats.steps;
-            if let Some(report) = failure {
-                failures.push(report);
-            }
-            if index % 256 == 0 || index + 1 == list.len() {
-                progress(family.name, index + 1, list.len());
-            }
-        }
-        eprintln!();
+        let totals = explore_in_parallel(family.name, &list, options);
         let secs = family_start.elapsed().as_secs_f64();
         println!(
             "  {:<24} {:>7} scenarios {:>11} schedules {:>11} states  {:>7.1} s  {:>9.0} schedules/s",
             family.name,
             list.len(),
-            f_schedules,
-            f_states,
+            totals.schedules,
+            totals.states,
             secs,
-            f_schedules as f64 / secs.max(1e-9)
+            totals.schedules as f64 / secs.max(1e-9)
         );
         scenarios += list.len() as u64;
-        schedules += f_schedules;
-        states += f_states;
+        schedules += totals.schedules;
+        states += totals.states;
+        steps += totals.steps;
+        failures.extend(totals.failures);
     }
     println!("random and PCT (seed {seed}, {random_runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):");
     let sweep_start = Instant::now();
@@ -115,7 +115,7 @@ fn explore(args: &[String]) -> Result<bool, String> {
                 .into_iter()
                 .filter(|r| r.failure.is_some()),
         );
-        if index % 1000 == 0 || index + 1 == random_runs {
+        if index.is_multiple_of(1000) || index + 1 == random_runs {
             progress("random + PCT", index as usize + 1, random_runs as usize);
         }
     }
@@ -137,6 +137,51 @@ fn explore(args: &[String]) -> Result<bool, String> {
         return Ok(false);
     }
     Ok(true)
+}
+
+/// What a family's exploration found.
+#[derive(Default)]
+struct Totals {
+    schedules: u64,
+    states: u64,
+    steps: u64,
+    failures: Vec<RunReport>,
+}
+
+/// Explores every scenario of `list` on every core, with a progress bar.
+fn explore_in_parallel(name: &str, list: &[Scenario], options: RunOptions) -> Totals {
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let totals = Mutex::new(Totals::default());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut mine = Totals::default();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(scenario) = list.get(index) else {
+                        break;
+                    };
+                    let (stats, failure) = dfs::explore(scenario, options, |_| {});
+                    mine.schedules += stats.schedules;
+                    mine.states += stats.states;
+                    mine.steps += stats.steps;
+                    mine.failures.extend(failure);
+                    if index.is_multiple_of(512) {
+                        progress(name, index, list.len());
+                    }
+                }
+                let mut totals = totals.lock().unwrap_or_else(PoisonError::into_inner);
+                totals.schedules += mine.schedules;
+                totals.states += mine.states;
+                totals.steps += mine.steps;
+                totals.failures.extend(mine.failures);
+            });
+        }
+    });
+    progress(name, list.len(), list.len());
+    eprintln!();
+    totals.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn progress(name: &str, done: usize, total: usize) {
@@ -181,15 +226,12 @@ fn outcomes(args: &[String]) -> Result<bool, String> {
         key_with_results: true,
         ..RunOptions::default()
     };
-    let mut seen: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let (stats, failure) = dfs::explore(&scenario, options, |report| {
-        if report.stopped_early {
-            return;
+        if report.failure.is_none() && !report.stopped_early {
+            seen.entry(describe_outcome(report))
+                .or_insert_with(|| aioqueue_sim::trace::replay_string(report));
         }
-        let entry = seen
-            .entry(describe_outcome(report))
-            .or_insert((0, aioqueue_sim::trace::replay_string(report)));
-        entry.0 += 1;
     });
     println!("scenario: {scenario}");
     println!(
@@ -198,11 +240,8 @@ fn outcomes(args: &[String]) -> Result<bool, String> {
         stats.schedules,
         stats.states
     );
-    for (index, (outcome, (count, example))) in seen.iter().enumerate() {
-        println!(
-            "\n#{} ({count} schedules)\n{outcome}  e.g. {example}",
-            index + 1
-        );
+    for (index, (outcome, example)) in seen.iter().enumerate() {
+        println!("\n#{}\n{outcome}  e.g. {example}", index + 1);
     }
     if let Some(report) = failure {
         println!("\nDIVERGENCE:\n{}", render(&report));
@@ -228,8 +267,8 @@ fn describe_outcome(report: &RunReport) -> String {
     }
     let f = &report.final_state;
     out.push_str(&format!(
-        "  end: len {}, unfinished {}, shutdown {}\n",
-        f.len, f.unfinished_tasks, f.shutdown
+        "  end: items left {:?}, unfinished {}, shutdown {}\n",
+        report.remaining, f.unfinished_tasks, f.shutdown
     ));
     out
 }
