@@ -21,6 +21,18 @@ use crate::waiters::WaiterKey;
 /// queue, or to a [`PutError`] holding it if the queue was shut down.
 ///
 /// Polling it again after it completed panics.
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// use aioqueue::{Put, Queue};
+///
+/// let queue = Queue::new(1);
+/// let put: Put<'_, _, _> = queue.put("a");
+/// assert!(queue.is_empty(), "nothing happens until it is polled");
+/// put.await.unwrap();
+/// assert_eq!(queue.len(), 1);
+/// # });
+/// ```
 #[must_use = "futures do nothing unless polled; a dropped `Put` puts nothing"]
 pub struct Put<'a, T, O: Order<T>> {
     queue: &'a GenericQueue<T, O>,
@@ -33,6 +45,19 @@ pub struct Put<'a, T, O: Order<T>> {
 /// [`GetError`] once the queue is shut down and empty.
 ///
 /// Polling it again after it completed panics.
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::pin;
+/// use std::task::{Context, Poll, Waker};
+///
+/// let queue = aioqueue::Queue::new(0);
+/// let mut get = pin!(queue.get());
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert!(get.as_mut().poll(&mut cx).is_pending());
+/// queue.try_put(7).unwrap();
+/// assert_eq!(get.as_mut().poll(&mut cx), Poll::Ready(Ok(7)));
+/// ```
 #[must_use = "futures do nothing unless polled; a dropped `Get` takes nothing"]
 pub struct Get<'a, T, O: Order<T>> {
     queue: &'a GenericQueue<T, O>,
@@ -44,6 +69,17 @@ pub struct Get<'a, T, O: Order<T>> {
 /// been marked done.
 ///
 /// Polling it again after it completed returns `Ready` again.
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let queue = aioqueue::Queue::new(0);
+/// queue.join().await; // nothing unfinished: ready at once
+/// queue.try_put(1).unwrap();
+/// queue.try_get().unwrap();
+/// queue.task_done().unwrap();
+/// queue.join().await;
+/// # });
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Join<'a, T, O: Order<T>> {
     queue: &'a GenericQueue<T, O>,

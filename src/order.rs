@@ -16,6 +16,16 @@ mod sealed {
 /// buffer that holds the items. Implemented by [`Fifo`], [`Lifo`] and
 /// [`Priority`]; sealed, so that the queue's guarantees cannot be broken by
 /// an outside implementation.
+///
+/// ```
+/// use aioqueue::{Fifo, Order};
+///
+/// fn kind_name<T, O: Order<T>>(_: &aioqueue::GenericQueue<T, O>) -> &'static str {
+///     O::NAME
+/// }
+/// assert_eq!(kind_name(&aioqueue::LifoQueue::<u8>::new(0)), "LifoQueue");
+/// assert_eq!(<Fifo<u8> as Order<u8>>::NAME, "Queue");
+/// ```
 pub trait Order<T>: sealed::Sealed + Default {
     /// The queue's name in `Debug` output (`Queue`, `LifoQueue`, `PriorityQueue`).
     const NAME: &'static str;
@@ -41,14 +51,35 @@ pub trait Order<T>: sealed::Sealed + Default {
 }
 
 /// First in, first out: the discipline of [`Queue`](crate::Queue).
+///
+/// ```
+/// let queue: aioqueue::GenericQueue<u8, aioqueue::Fifo<u8>> = aioqueue::Queue::new(0);
+/// queue.try_put(1).unwrap();
+/// queue.try_put(2).unwrap();
+/// assert_eq!(queue.try_get(), Ok(1));
+/// ```
 pub struct Fifo<T>(VecDeque<T>);
 
 /// Last in, first out: the discipline of [`LifoQueue`](crate::LifoQueue).
+///
+/// ```
+/// let queue: aioqueue::GenericQueue<u8, aioqueue::Lifo<u8>> = aioqueue::LifoQueue::new(0);
+/// queue.try_put(1).unwrap();
+/// queue.try_put(2).unwrap();
+/// assert_eq!(queue.try_get(), Ok(2));
+/// ```
 pub struct Lifo<T>(Vec<T>);
 
 /// Smallest item first (a binary min-heap): the discipline of
 /// [`PriorityQueue`](crate::PriorityQueue). The order among equal items is
 /// unspecified, as in asyncio.
+///
+/// ```
+/// let queue: aioqueue::GenericQueue<u8, aioqueue::Priority<u8>> = aioqueue::PriorityQueue::new(0);
+/// queue.try_put(2).unwrap();
+/// queue.try_put(1).unwrap();
+/// assert_eq!(queue.try_get(), Ok(1));
+/// ```
 pub struct Priority<T>(Vec<T>);
 
 impl<T> Default for Fifo<T> {
