@@ -14,7 +14,10 @@ use crate::scenario::{Item, Kind, Op, Scenario};
 pub struct Family {
     /// A short name for reports.
     pub name: &'static str,
-    /// Number of tasks.
+    /// Tasks every scenario of the family has first (e.g. a crowd of
+    /// waiting getters), before the varying ones.
+    pub fixed: Vec<Vec<Op>>,
+    /// Number of varying tasks.
     pub tasks: usize,
     /// Fewest operations per task.
     pub min_ops: usize,
@@ -41,6 +44,7 @@ pub fn test_families() -> Vec<Family> {
     vec![
         Family {
             name: "2 tasks x up to 2 ops",
+            fixed: Vec::new(),
             tasks: 2,
             min_ops: 1,
             max_ops: 2,
@@ -50,6 +54,7 @@ pub fn test_families() -> Vec<Family> {
         },
         Family {
             name: "3 tasks x 1 op",
+            fixed: Vec::new(),
             tasks: 3,
             min_ops: 1,
             max_ops: 1,
@@ -57,22 +62,96 @@ pub fn test_families() -> Vec<Family> {
             kinds: Kind::ALL.to_vec(),
             maxsizes: vec![0, 1],
         },
+        Family {
+            name: "3 getters + 1 x 1-3 ops",
+            fixed: vec![vec![Op::Get]; 3],
+            tasks: 1,
+            min_ops: 1,
+            max_ops: 3,
+            alphabet: vec![Op::Put(0), Op::Get, Op::TryGet, Op::ShutdownImmediate],
+            kinds: vec![Kind::Fifo],
+            maxsizes: vec![0],
+        },
+        Family {
+            name: "3 putters + 1 x 1-3 ops",
+            fixed: vec![vec![Op::Put(0)]; 3],
+            tasks: 1,
+            min_ops: 1,
+            max_ops: 3,
+            alphabet: vec![Op::Put(0), Op::Get, Op::TryGet, Op::Shutdown],
+            kinds: vec![Kind::Fifo],
+            maxsizes: vec![1],
+        },
     ]
 }
 
-/// The families the command-line explorer covers by default: the test
-/// families, and every pair of 3-operation programs.
+/// One task that puts five items and gets them back, in two patterns, for
+/// every order of five distinct items and a few with repeats: the orderings
+/// (`ORDER-1..3`) with more items than the families hold. Polls only.
+pub fn order_scenarios() -> Vec<Scenario> {
+    let mut orders: Vec<Vec<Item>> = permutations(&[1, 2, 3, 4, 5]);
+    orders.extend([
+        vec![2, 1, 2, 1, 3],
+        vec![3, 3, 1, 1, 2],
+        vec![5, 5, 5, 4, 4],
+    ]);
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        for items in &orders {
+            let all_then_gets: Vec<Op> = items
+                .iter()
+                .map(|&i| Op::Put(i))
+                .chain([Op::Get; 5])
+                .collect();
+            let interleaved = vec![
+                Op::Put(items[0]),
+                Op::Put(items[1]),
+                Op::TryGet,
+                Op::Put(items[2]),
+                Op::Put(items[3]),
+                Op::Get,
+                Op::Put(items[4]),
+                Op::TryGet,
+                Op::Get,
+                Op::ShutdownImmediate,
+            ];
+            for program in [all_then_gets, interleaved] {
+                out.push(Scenario {
+                    kind,
+                    maxsize: 0,
+                    tasks: vec![program],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn permutations(items: &[Item]) -> Vec<Vec<Item>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut out = Vec::new();
+    for (index, &first) in items.iter().enumerate() {
+        let mut rest = items.to_vec();
+        rest.remove(index);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, first);
+            out.push(tail);
+        }
+    }
+    out
+}
+
+/// The families the command-line explorer covers by default: every pair of
+/// programs of up to 3 operations, and 3 tasks of 1 operation.
 pub fn default_families() -> Vec<Family> {
     let mut families = test_families();
-    families.push(Family {
-        name: "2 tasks x 3 ops",
-        tasks: 2,
-        min_ops: 3,
+    families[0] = Family {
+        name: "2 tasks x up to 3 ops",
         max_ops: 3,
-        alphabet: queue_ops(),
-        kinds: Kind::ALL.to_vec(),
-        maxsizes: vec![0, 1],
-    });
+        ..families[0].clone()
+    };
     families
 }
 
@@ -80,9 +159,10 @@ pub fn default_families() -> Vec<Family> {
 pub fn large_families() -> Vec<Family> {
     let mut families = default_families();
     families.push(Family {
-        name: "3 tasks x 2 ops",
+        name: "3 tasks x up to 2 ops",
+        fixed: Vec::new(),
         tasks: 3,
-        min_ops: 2,
+        min_ops: 1,
         max_ops: 2,
         alphabet: queue_ops(),
         kinds: Kind::ALL.to_vec(),
@@ -103,7 +183,7 @@ impl Family {
                     out.push(with_items(Scenario {
                         kind,
                         maxsize,
-                        tasks: picked.to_vec(),
+                        tasks: self.fixed.iter().chain(picked).cloned().collect(),
                     }));
                 });
             }
@@ -178,6 +258,7 @@ mod tests {
     fn counts_multisets_once() {
         let family = Family {
             name: "t",
+            fixed: Vec::new(),
             tasks: 2,
             min_ops: 1,
             max_ops: 1,

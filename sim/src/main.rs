@@ -11,7 +11,7 @@ use aioqueue_sim::check::{run, RunOptions, RunReport};
 use aioqueue_sim::explore::{
     dfs, minimise::minimise, pct::PctScheduler, random, replay::ReplayScheduler, SplitMix64,
 };
-use aioqueue_sim::families::{default_families, large_families, test_families};
+use aioqueue_sim::families::{default_families, large_families, order_scenarios, test_families};
 use aioqueue_sim::model::OpResult;
 use aioqueue_sim::scenario::Scenario;
 use aioqueue_sim::trace::{render, Replay};
@@ -93,6 +93,25 @@ fn explore(args: &[String]) -> Result<bool, String> {
         steps += totals.steps;
         failures.extend(totals.failures);
     }
+    let orderings = order_scenarios();
+    let polls_only = RunOptions {
+        spurious: false,
+        cancel: false,
+        ..options
+    };
+    for scenario in &orderings {
+        let (stats, failure) = dfs::explore(scenario, polls_only, |_| {});
+        schedules += stats.schedules;
+        states += stats.states;
+        steps += stats.steps;
+        failures.extend(failure);
+    }
+    println!(
+        "  {:<24} {:>7} scenarios (one task, five items, polls only)",
+        "orderings",
+        orderings.len()
+    );
+    scenarios += orderings.len() as u64;
     println!("random and PCT (seed {seed}, {random_runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):");
     let sweep_start = Instant::now();
     let mut rng = SplitMix64::new(seed);

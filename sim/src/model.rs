@@ -79,6 +79,8 @@ pub struct Outcome {
 /// The counts a user of the queue can observe.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Observation {
+    /// `maxsize()`
+    pub maxsize: usize,
     /// `len()`
     pub len: usize,
     /// `is_empty()`
@@ -160,6 +162,7 @@ impl Model {
     /// The counts the implementation must show after every step.
     pub fn observe(&self) -> Observation {
         Observation {
+            maxsize: self.maxsize,
             len: self.items.len(),
             is_empty: self.is_empty(),
             is_full: self.is_full(),

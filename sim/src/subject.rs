@@ -21,7 +21,7 @@ pub trait Subject {
     /// The future of `op` on this queue. Like the API's futures, it does
     /// nothing until polled.
     fn start(&self, op: Op) -> OpFuture<'_>;
-    /// The counts, read through `len`, `is_empty`, `is_full`,
+    /// The counts, read through `maxsize`, `len`, `is_empty`, `is_full`,
     /// `unfinished_tasks`, `is_shutdown` and the `Debug` output.
     fn observe(&self) -> Observation;
     /// Drains what is left, for the final accounting of items.
@@ -126,6 +126,7 @@ macro_rules! subject_for {
             fn observe(&self) -> Observation {
                 let debug = format!("{self:?}");
                 Observation {
+                    maxsize: self.maxsize(),
                     len: self.len(),
                     is_empty: self.is_empty(),
                     is_full: self.is_full(),

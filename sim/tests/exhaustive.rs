@@ -4,7 +4,7 @@
 use aioqueue_sim::check::RunOptions;
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::minimise::minimise;
-use aioqueue_sim::families::{test_families, Family};
+use aioqueue_sim::families::{order_scenarios, test_families, Family};
 use aioqueue_sim::trace::render;
 
 fn explore_family(family: &Family) {
@@ -31,12 +31,46 @@ fn explore_family(family: &Family) {
     assert!(schedules >= scenarios.len() as u64);
 }
 
+fn family(name: &str) -> Family {
+    test_families()
+        .into_iter()
+        .find(|family| family.name == name)
+        .expect("a test family of that name")
+}
+
 #[test]
 fn two_tasks_up_to_two_ops_every_schedule() {
-    explore_family(&test_families()[0]);
+    explore_family(&family("2 tasks x up to 2 ops"));
 }
 
 #[test]
 fn three_tasks_one_op_every_schedule() {
-    explore_family(&test_families()[1]);
+    explore_family(&family("3 tasks x 1 op"));
+}
+
+#[test]
+fn a_crowd_of_getters_every_schedule() {
+    explore_family(&family("3 getters + 1 x 1-3 ops"));
+}
+
+#[test]
+fn a_crowd_of_putters_every_schedule() {
+    explore_family(&family("3 putters + 1 x 1-3 ops"));
+}
+
+#[test]
+fn orderings_with_five_items() {
+    let options = RunOptions {
+        spurious: false,
+        cancel: false,
+        ..RunOptions::default()
+    };
+    let scenarios = order_scenarios();
+    for scenario in &scenarios {
+        let (stats, failure) = dfs::explore(scenario, options, |_| {});
+        assert!(failure.is_none(), "{}", render(&failure.unwrap()));
+        assert_eq!(stats.schedules, 1, "one task, polls only: one schedule");
+    }
+    println!("orderings: {} scenarios", scenarios.len());
+    assert_eq!(scenarios.len(), 3 * 2 * (120 + 3));
 }
