@@ -18,10 +18,10 @@ use aioqueue_sim::trace::{render, Replay};
 
 const USAGE: &str = "\
 usage:
-  aioqueue-sim explore [--quick | --large] [--random RUNS] [--seed SEED]
+  aioqueue-sim explore [--quick | --large] [--only FAMILY] [--random RUNS] [--seed SEED]
       every schedule of the default scenario families (DFS with state
       hashing; --quick: only the smaller families `cargo test` covers;
-      --large: also 3 tasks x 2 operations),
+      --large: also 3 tasks x 2 operations; --only: one family by name),
       then RUNS random and RUNS PCT runs of random scenarios
   aioqueue-sim replay '<scenario> @ <schedule>'
       the numbered trace of one schedule
@@ -66,13 +66,24 @@ fn explore(args: &[String]) -> Result<bool, String> {
     let mut failures: Vec<RunReport> = Vec::new();
     let (mut scenarios, mut schedules, mut states, mut steps) = (0u64, 0u64, 0u64, 0u64);
     println!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
-    let families = if args.iter().any(|a| a == "--quick") {
+    let mut families = if args.iter().any(|a| a == "--quick") {
         test_families()
     } else if args.iter().any(|a| a == "--large") {
         large_families()
     } else {
         default_families()
     };
+    if let Some(at) = args.iter().position(|a| a == "--only") {
+        let name = args
+            .get(at + 1)
+            .ok_or_else(|| format!("--only needs a family name\n{USAGE}"))?;
+        families.retain(|family| &family.name == name);
+        if families.is_empty() {
+            return Err(format!(
+                "no family named `{name}`; see docs/verification.md for the list"
+            ));
+        }
+    }
     for family in families {
         let family_start = Instant::now();
         let list = family.scenarios();

@@ -62,8 +62,21 @@ fn outcomes_of_a_cancelled_woken_get_never_lose_the_item() {
 }
 
 #[test]
-fn quick_explore_finds_no_divergence() {
-    let (ok, out) = sim(&["explore", "--quick", "--random", "200"]);
+fn explore_one_family_finds_no_divergence() {
+    // The families themselves are covered by tests/exhaustive.rs; this is
+    // the command as a user runs it, on the smallest family.
+    let (ok, out) = sim(&[
+        "explore",
+        "--quick",
+        "--only",
+        "3 tasks x 1 op",
+        "--random",
+        "200",
+    ]);
     assert!(ok, "{out}");
+    assert!(out.contains("720 scenarios"), "{out}");
     assert!(out.contains("0 divergences"), "{out}");
+    let (ok, out) = sim(&["explore", "--only", "no such family"]);
+    assert!(!ok);
+    assert!(out.contains("no family named"), "{out}");
 }
