@@ -85,9 +85,10 @@ pub fn test_families() -> Vec<Family> {
     ]
 }
 
-/// One task that puts five items and gets them back, in two patterns, for
-/// every order of five distinct items and a few with repeats: the orderings
-/// (`ORDER-1..3`) with more items than the families hold. Polls only.
+/// One task that puts items and gets them back, in two patterns, for every
+/// order of five distinct items, a few with repeats, and 100 shuffles of
+/// nine: the orderings (`ORDER-1..3`) with more items than the families
+/// hold (the interleaved pattern uses the first five). Polls only.
 pub fn order_scenarios() -> Vec<Scenario> {
     let mut orders: Vec<Vec<Item>> = permutations(&[1, 2, 3, 4, 5]);
     orders.extend([
@@ -95,13 +96,22 @@ pub fn order_scenarios() -> Vec<Scenario> {
         vec![3, 3, 1, 1, 2],
         vec![5, 5, 5, 4, 4],
     ]);
+    // Deeper heaps: 100 shuffles of nine items (fixed seed).
+    let mut rng = crate::explore::SplitMix64::new(9);
+    for _ in 0..100 {
+        let mut items: Vec<Item> = (1..=9).collect();
+        for i in (1..items.len()).rev() {
+            items.swap(i, rng.below(i + 1));
+        }
+        orders.push(items);
+    }
     let mut out = Vec::new();
     for kind in Kind::ALL {
         for items in &orders {
             let all_then_gets: Vec<Op> = items
                 .iter()
                 .map(|&i| Op::Put(i))
-                .chain([Op::Get; 5])
+                .chain(std::iter::repeat_n(Op::Get, items.len()))
                 .collect();
             let interleaved = vec![
                 Op::Put(items[0]),

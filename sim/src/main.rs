@@ -118,7 +118,7 @@ fn explore(args: &[String]) -> Result<bool, String> {
         failures.extend(failure);
     }
     println!(
-        "  {:<24} {:>7} scenarios (one task, five items, polls only)",
+        "  {:<24} {:>7} scenarios (one task, 5 or 9 items, polls only)",
         "orderings",
         orderings.len()
     );

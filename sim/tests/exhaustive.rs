@@ -59,7 +59,7 @@ fn a_crowd_of_putters_every_schedule() {
 }
 
 #[test]
-fn orderings_with_five_items() {
+fn orderings_with_five_and_nine_items() {
     let options = RunOptions {
         spurious: false,
         cancel: false,
@@ -72,5 +72,5 @@ fn orderings_with_five_items() {
         assert_eq!(stats.schedules, 1, "one task, polls only: one schedule");
     }
     println!("orderings: {} scenarios", scenarios.len());
-    assert_eq!(scenarios.len(), 3 * 2 * (120 + 3));
+    assert_eq!(scenarios.len(), 3 * 2 * (120 + 3 + 100));
 }
