@@ -77,7 +77,7 @@ fn explore(args: &[String]) -> Result<bool, String> {
         let name = args
             .get(at + 1)
             .ok_or_else(|| format!("--only needs a family name\n{USAGE}"))?;
-        families.retain(|family| &family.name == name);
+        families.retain(|family| family.name == name);
         if families.is_empty() {
             return Err(format!(
                 "no family named `{name}`; see docs/verification.md for the list"
