@@ -243,4 +243,23 @@ mod tests {
         assert_eq!(list.slots.capacity(), 0);
         assert_eq!(list.len(), 0);
     }
+
+    #[test]
+    fn a_big_list_keeps_its_waiters_while_some_leave() {
+        let last = Arc::new(AtomicUsize::new(0));
+        let mut list = WaiterList::default();
+        let keys: Vec<_> = (0..100).map(|t| list.push_back(&waker(t, &last))).collect();
+        for key in &keys[..99] {
+            assert!(!list.remove(*key));
+        }
+        assert_eq!(list.len(), 1);
+        assert_eq!(list.held, 1);
+        let Some(front) = list.notify_one() else {
+            panic!("the last waiter is still in the list");
+        };
+        front.wake();
+        assert_eq!(last.load(Ordering::SeqCst), 99);
+        assert!(list.take_notified(keys[99], &waker(0, &last)));
+        assert_eq!((list.len(), list.held, list.slots.capacity()), (0, 0, 0));
+    }
 }
