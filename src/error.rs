@@ -230,3 +230,16 @@ impl fmt::Display for TaskDoneError {
 }
 
 impl Error for TaskDoneError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_put_error_predicates_name_their_variant() {
+        assert!(TryPutError::Full(1).is_full());
+        assert!(!TryPutError::Full(1).is_shutdown());
+        assert!(TryPutError::ShutDown(1).is_shutdown());
+        assert!(!TryPutError::ShutDown(1).is_full());
+    }
+}

@@ -360,6 +360,41 @@ fn ord_panic_in_a_get_future_reaches_only_that_getter() {
 }
 
 #[test]
+fn ord_panic_in_a_woken_get_passes_its_turn_on() {
+    // docs/semantics.md PANIC-4: a notified getter whose `Ord` panicked used
+    // its wakeup for nothing; the next waiting getter must be woken while
+    // items remain, or it would wait with an item in the queue. (Three
+    // items, so that the pop compares; four getters, so that one waits.)
+    let ctl = Control::new();
+    let queue = PriorityQueue::new(0);
+    let mut gets: Vec<_> = (0..4).map(|_| spawn(queue.get())).collect();
+    for get in &mut gets {
+        assert_pending!(get.poll());
+    }
+    for key in [7, 8, 9] {
+        queue.try_put(ctl.item(key)).unwrap();
+    }
+    assert!(gets[..3].iter().all(|g| g.is_woken()));
+    assert!(!gets[3].is_woken());
+
+    ctl.panic_on_next_comparison();
+    let mut first = gets.remove(0);
+    assert_eq!(catch(|| first.poll().is_ready()), Err("ord"));
+    assert_eq!(queue.len(), 3);
+    assert!(gets[2].is_woken(), "the panicking getter passed its turn on");
+    drop(first);
+    let mut keys = Vec::new();
+    for get in &mut gets {
+        keys.push(assert_ready!(get.poll()).unwrap().key);
+    }
+    assert_eq!(sorted(keys), [7, 8, 9]);
+    assert!(queue.is_empty());
+    drop(gets);
+    drop(queue);
+    ctl.assert_all_dropped_once();
+}
+
+#[test]
 fn ord_panic_in_shutdown_immediate_still_shuts_down_and_wakes_everyone() {
     let ctl = Control::new();
     let queue = PriorityQueue::new(3);

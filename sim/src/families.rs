@@ -125,7 +125,22 @@ pub fn order_scenarios() -> Vec<Scenario> {
                 Op::Get,
                 Op::ShutdownImmediate,
             ];
-            for program in [all_then_gets, interleaved] {
+            let mut programs = vec![all_then_gets, interleaved];
+            if items.len() == 9 {
+                // Pushes into a heap that pops have reshaped: the pattern
+                // that exposes a sift-up comparing with the wrong parent.
+                let mut next = items.iter().peekable();
+                programs.push(
+                    "PPPPGPPGPPGPGGGGG"
+                        .chars()
+                        .map(|step| match (step, next.next_if(|_| step == 'P')) {
+                            (_, Some(&item)) => Op::Put(item),
+                            _ => Op::Get,
+                        })
+                        .collect(),
+                );
+            }
+            for program in programs {
                 out.push(Scenario {
                     kind,
                     maxsize: 0,

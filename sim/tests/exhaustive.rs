@@ -72,5 +72,5 @@ fn orderings_with_five_and_nine_items() {
         assert_eq!(stats.schedules, 1, "one task, polls only: one schedule");
     }
     println!("orderings: {} scenarios", scenarios.len());
-    assert_eq!(scenarios.len(), 3 * 2 * (120 + 3 + 100));
+    assert_eq!(scenarios.len(), 3 * (2 * (120 + 3) + 3 * 100));
 }
