@@ -11,21 +11,32 @@ use std::panic::{self, AssertUnwindSafe};
 use std::task::Waker;
 
 /// Collected under the lock, settled by [`AfterUnlock::finish`] without it.
+///
+/// Kept to two words that are cheap to create and check, because every
+/// operation makes one: most operations wake at most one task and catch no
+/// panic, so that one waker is inline and the rare rest sits behind a box
+/// that is only allocated when needed.
 #[derive(Default)]
 pub(crate) struct AfterUnlock {
-    /// Most operations wake at most one task: keep that one inline.
     first: Option<Waker>,
+    more: Option<Box<More>>,
+}
+
+/// What only a few operations have: more than one wake, or a caught panic.
+#[derive(Default)]
+struct More {
     rest: Vec<Waker>,
     panic: Option<Box<dyn Any + Send>>,
 }
 
 impl AfterUnlock {
     /// Schedules `waker` to be woken, after those already scheduled.
+    #[inline]
     pub(crate) fn wake(&mut self, waker: Waker) {
         if self.first.is_none() {
             self.first = Some(waker);
         } else {
-            self.rest.push(waker);
+            self.more.get_or_insert_with(Box::default).rest.push(waker);
         }
     }
 
@@ -35,7 +46,8 @@ impl AfterUnlock {
         match panic::catch_unwind(AssertUnwindSafe(user_code)) {
             Ok(value) => Some(value),
             Err(payload) => {
-                self.panic.get_or_insert(payload);
+                let more = self.more.get_or_insert_with(Box::default);
+                more.panic.get_or_insert(payload);
                 None
             }
         }
@@ -43,19 +55,38 @@ impl AfterUnlock {
 
     /// Whether user code run by [`catch`](Self::catch) panicked.
     pub(crate) fn panicked(&self) -> bool {
-        self.panic.is_some()
+        self.more.as_ref().is_some_and(|more| more.panic.is_some())
     }
 
     /// Wakes every scheduled task in order, then re-raises a caught panic.
     /// A panicking waker does not stop the others from being woken.
-    pub(crate) fn finish(mut self) {
-        for waker in self.first.take().into_iter().chain(self.rest.drain(..)) {
-            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
-                self.panic.get_or_insert(payload);
+    ///
+    /// Inlined, with the common cases first: nothing to do (an uncontended
+    /// `try_put`/`try_get`), and one wake with no panic, where a panicking
+    /// waker may simply unwind, as no other wake or panic is pending.
+    #[inline]
+    pub(crate) fn finish(self) {
+        match self.more {
+            None => {
+                if let Some(waker) = self.first {
+                    waker.wake();
+                }
             }
+            Some(more) => finish_all(self.first, *more),
         }
-        if let Some(payload) = self.panic {
-            panic::resume_unwind(payload);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn finish_all(first: Option<Waker>, more: More) {
+    let More { rest, mut panic } = more;
+    for waker in first.into_iter().chain(rest) {
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
+            panic.get_or_insert(payload);
         }
+    }
+    if let Some(payload) = panic {
+        panic::resume_unwind(payload);
     }
 }

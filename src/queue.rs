@@ -376,6 +376,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// Runs one operation under the lock, then wakes (and re-raises a
     /// caught user panic) once the lock is released.
+    #[inline]
     pub(crate) fn locked<R>(
         &self,
         operation: impl FnOnce(&mut State<T, O>, &mut AfterUnlock) -> R,

@@ -80,6 +80,7 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     /// `put_nowait`.
+    #[inline]
     pub(crate) fn try_put(
         &mut self,
         item: T,
@@ -93,7 +94,11 @@ impl<T, O: Order<T>> State<T, O> {
         }
         let len_before = self.items.len();
         let items = &mut self.items;
-        after.catch(|| items.push(item));
+        if O::RUNS_USER_CODE {
+            after.catch(|| items.push(item));
+        } else {
+            items.push(item);
+        }
         // Even if `Ord` panicked, the item may be in the buffer: then it was
         // put, and is counted and announced like any other.
         if self.items.len() > len_before {
@@ -104,6 +109,7 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     /// `get_nowait`.
+    #[inline]
     pub(crate) fn try_get(&mut self, after: &mut AfterUnlock) -> Result<T, TryGetError> {
         if self.items.is_empty() {
             return Err(if self.shutdown {
@@ -113,7 +119,12 @@ impl<T, O: Order<T>> State<T, O> {
             });
         }
         let items = &mut self.items;
-        match after.catch(|| items.pop()).flatten() {
+        let popped = if O::RUNS_USER_CODE {
+            after.catch(|| items.pop()).flatten()
+        } else {
+            items.pop()
+        };
+        match popped {
             Some(item) => {
                 wake_next(&mut self.waiting_putters, after);
                 Ok(item)
@@ -271,6 +282,7 @@ pub(crate) enum Side {
 }
 
 /// CPython's `_wakeup_next`: notify the first waiter still waiting, if any.
+#[inline]
 fn wake_next(list: &mut WaiterList, after: &mut AfterUnlock) {
     if let Some(waker) = list.notify_one() {
         after.wake(waker);

@@ -132,6 +132,7 @@ impl WaiterList {
     }
 
     /// Notifies the waiter at the front, if any, and returns its waker.
+    #[inline]
     pub(crate) fn notify_one(&mut self) -> Option<Waker> {
         if self.head == NIL {
             return None;

@@ -381,7 +381,10 @@ fn ord_panic_in_a_woken_get_passes_its_turn_on() {
     let mut first = gets.remove(0);
     assert_eq!(catch(|| first.poll().is_ready()), Err("ord"));
     assert_eq!(queue.len(), 3);
-    assert!(gets[2].is_woken(), "the panicking getter passed its turn on");
+    assert!(
+        gets[2].is_woken(),
+        "the panicking getter passed its turn on"
+    );
     drop(first);
     let mut keys = Vec::new();
     for get in &mut gets {

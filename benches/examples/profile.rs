@@ -1,0 +1,189 @@
+//! Single workloads to run under a profiler, e.g.
+//! `valgrind --tool=callgrind target/release/examples/profile pairs 1000000`
+//! or `perf record target/release/examples/profile spsc 64 1000000`.
+//!
+//! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
+//! (`Mutex<VecDeque>`), `spsc CAPACITY N` and `mpmc CAPACITY N` (aioqueue;
+//! capacity 0 = unbounded), `waiters WAITERS N`.
+#![forbid(unsafe_code)]
+
+use std::collections::VecDeque;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aioqueue::Queue;
+use aioqueue_bench::workloads::{run, Peer};
+use aioqueue_bench::{counting_wakers, poll_once, runtime, Capacity};
+
+fn capacity(arg: usize) -> Capacity {
+    if arg == 0 {
+        Capacity::Unbounded
+    } else {
+        Capacity::Bounded(arg)
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |i: usize| -> u64 {
+        args.get(i)
+            .and_then(|a| a.parse().ok())
+            .expect("a number argument")
+    };
+    let peer = match std::env::var("PEER").as_deref() {
+        Ok("tokio-mpsc") => Peer::TokioMpsc,
+        Ok("async-channel") => Peer::AsyncChannel,
+        Ok("flume") => Peer::Flume,
+        _ => Peer::Aioqueue,
+    };
+    match args.first().map(String::as_str) {
+        Some("pairs") => {
+            let queue = Queue::new(1024);
+            for item in 0..number(1) {
+                queue.try_put(black_box(item)).unwrap();
+                black_box(queue.try_get().unwrap());
+            }
+        }
+        Some("pairs-baseline") => {
+            let deque = Mutex::new(VecDeque::with_capacity(1024));
+            for item in 0..number(1) {
+                deque.lock().unwrap().push_back(black_box(item));
+                black_box(deque.lock().unwrap().pop_front().unwrap());
+            }
+        }
+        Some("min-pairs") => {
+            // Best of many short batches: a rough figure that survives a
+            // loaded machine (a batch that was preempted is simply not best).
+            let batches = number(1);
+            let best = |pair: &mut dyn FnMut(u64)| {
+                (0..batches)
+                    .map(|_| {
+                        let start = std::time::Instant::now();
+                        for item in 0..10_000 {
+                            pair(item);
+                        }
+                        start.elapsed().as_secs_f64() * 1e9 / 10_000.0
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let queue = Queue::new(1024);
+            let lifo = aioqueue::LifoQueue::new(1024);
+            let prio = aioqueue::PriorityQueue::new(1024);
+            let deque = Mutex::new(VecDeque::with_capacity(1024));
+            for _ in 0..3 {
+                let q = best(&mut |item| {
+                    queue.try_put(black_box(item)).unwrap();
+                    black_box(queue.try_get().unwrap());
+                });
+                let l = best(&mut |item| {
+                    lifo.try_put(black_box(item)).unwrap();
+                    black_box(lifo.try_get().unwrap());
+                });
+                let p = best(&mut |item| {
+                    prio.try_put(black_box(item)).unwrap();
+                    black_box(prio.try_get().unwrap());
+                });
+                let d = best(&mut |item| {
+                    deque.lock().unwrap().push_back(black_box(item));
+                    black_box(deque.lock().unwrap().pop_front().unwrap());
+                });
+                println!(
+                    "best ns/pair: Queue {q:.2}  LifoQueue {l:.2}  PriorityQueue {p:.2}  Mutex<VecDeque> {d:.2}  ratio {:.2}",
+                    q / d
+                );
+            }
+        }
+        Some("fill-drain") => {
+            let priorities = aioqueue_bench::XorShift::priorities(7, number(1) as usize);
+            let queue = aioqueue::PriorityQueue::new(0);
+            for &priority in &priorities {
+                queue.try_put(priority).unwrap();
+            }
+            while let Ok(priority) = queue.try_get() {
+                black_box(priority);
+            }
+        }
+        Some("fill-drain-baseline") => {
+            let priorities = aioqueue_bench::XorShift::priorities(7, number(1) as usize);
+            let heap = Mutex::new(std::collections::BinaryHeap::new());
+            for &priority in &priorities {
+                heap.lock().unwrap().push(std::cmp::Reverse(priority));
+            }
+            while let Some(priority) = heap.lock().unwrap().pop() {
+                black_box(priority);
+            }
+        }
+        Some("spsc") => {
+            let cap = capacity(number(1) as usize);
+            runtime().block_on(run(peer, cap, 1, 1, number(2)));
+        }
+        Some("mpmc") => {
+            let cap = capacity(number(1) as usize);
+            runtime().block_on(run(peer, cap, 4, 4, number(2)));
+        }
+        Some("min-waiters") => {
+            // 10 and 1,000 waiting getters, alternately, best of many short
+            // batches each: the waiters benchmark with load noise filtered.
+            let batches = number(1);
+            let mut best = [f64::INFINITY; 2];
+            for _ in 0..batches {
+                for (slot, waiters) in [10usize, 1000].into_iter().enumerate() {
+                    let ns = waiters_batch(waiters, 20_000);
+                    best[slot] = best[slot].min(ns);
+                }
+            }
+            println!(
+                "best ns/item: 10 waiters {:.1}, 1000 waiters {:.1}, ratio {:.2}",
+                best[0],
+                best[1],
+                best[1] / best[0]
+            );
+        }
+        Some("waiters") => {
+            let waiters = number(1) as usize;
+            let queue = Queue::<u64>::new(0);
+            let wakes = Arc::new(AtomicU64::new(0));
+            let last = Arc::new(AtomicUsize::new(0));
+            let wakers = counting_wakers(waiters, &wakes, &last);
+            let mut getters: Vec<_> = (0..waiters).map(|_| queue.get()).collect();
+            for (getter, waker) in getters.iter_mut().zip(&wakers) {
+                assert!(poll_once(getter, waker).is_pending());
+            }
+            for item in 0..number(2) {
+                queue.try_put(item).unwrap();
+                let woken = last.load(Ordering::SeqCst);
+                assert!(poll_once(&mut getters[woken], &wakers[woken]).is_ready());
+                getters[woken] = queue.get();
+                assert!(poll_once(&mut getters[woken], &wakers[woken]).is_pending());
+            }
+            assert_eq!(wakes.load(Ordering::SeqCst), number(2));
+        }
+        _ => {
+            eprintln!("usage: profile pairs|pairs-baseline N | spsc|mpmc CAPACITY N | waiters W N")
+        }
+    }
+}
+
+/// The waiters benchmark's loop: ns per item with `waiters` getters waiting.
+fn waiters_batch(waiters: usize, items: u64) -> f64 {
+    let queue = Queue::<u64>::new(0);
+    let wakes = Arc::new(AtomicU64::new(0));
+    let last = Arc::new(AtomicUsize::new(0));
+    let wakers = counting_wakers(waiters, &wakes, &last);
+    let mut getters: Vec<_> = (0..waiters).map(|_| queue.get()).collect();
+    for (getter, waker) in getters.iter_mut().zip(&wakers) {
+        assert!(poll_once(getter, waker).is_pending());
+    }
+    let start = std::time::Instant::now();
+    for item in 0..items {
+        queue.try_put(item).unwrap();
+        let woken = last.load(Ordering::SeqCst);
+        assert!(poll_once(&mut getters[woken], &wakers[woken]).is_ready());
+        getters[woken] = queue.get();
+        assert!(poll_once(&mut getters[woken], &wakers[woken]).is_pending());
+    }
+    let elapsed = start.elapsed().as_secs_f64() * 1e9 / items as f64;
+    assert_eq!(wakes.load(Ordering::SeqCst), items);
+    elapsed
+}

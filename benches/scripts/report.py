@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Prints the tables of docs/performance.md from criterion's output: medians,
+ratios against the peers measured in the same run, and which targets of the
+benchmark issue are met. Standard library only.
+
+    python3 benches/scripts/report.py [--target DIR] [--rounds r1,r2,r3] > /tmp/tables.md
+
+With --rounds, each benchmark's figure is the median of its criterion
+medians over those saved baselines (`cargo bench ... -- --save-baseline r1`),
+and the last column of the throughput tables gives the range of the ratio
+over the rounds: every round runs aioqueue and its peers in one process.
+"""
+
+import argparse
+import sys
+
+from criterion_results import DEFAULT_TARGET, extra, load, load_rounds
+
+SPSC_CAPACITIES = ["1", "64", "1024", "unbounded"]
+MPMC_CAPACITIES = ["64", "unbounded"]
+SPSC_PEERS = ["tokio-mpsc", "async-channel", "flume"]
+MPMC_PEERS = ["async-channel", "flume"]
+
+
+def mitems(per_second):
+    return f"{per_second / 1e6:.2f}"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+class Report:
+    def __init__(self, target, rounds=None):
+        self.rounds = [load(target, r) for r in rounds] if rounds else []
+        self.results = load_rounds(target, rounds) if rounds else load(target)
+        self.target = target
+        self.verdicts = []
+
+    def round_ratios(self, ours_key, peer_keys):
+        """aioqueue's throughput over the fastest peer's, in each round."""
+        ratios = []
+        for results in self.rounds:
+            ours = results.get(ours_key)
+            peers = [results[k] for k in peer_keys if k in results]
+            if ours and peers:
+                best = min(p.median_ns for p in peers)
+                ratios.append(best / ours.median_ns)
+        return ratios
+
+    def get(self, key):
+        return self.results.get(key)
+
+    def verdict(self, target, met, detail):
+        self.verdicts.append((target, met, detail))
+
+    def uncontended(self):
+        base = self.get("uncontended/baseline-Mutex-VecDeque")
+        heap = self.get("uncontended/baseline-Mutex-BinaryHeap")
+        if not base:
+            return ""
+        names = ["aioqueue-Queue", "aioqueue-LifoQueue", "aioqueue-PriorityQueue",
+                 "baseline-Mutex-VecDeque", "baseline-Mutex-BinaryHeap",
+                 "tokio-mpsc", "async-channel", "flume"]
+        rows = []
+        for name in names:
+            r = self.get(f"uncontended/{name}")
+            if r:
+                rows.append([f"`{name}`", f"{r.median_ns:.2f}",
+                             f"{r.median_ns / base.median_ns:.2f}x",
+                             f"{r.median_ns / heap.median_ns:.2f}x" if heap else "-"])
+        peers = [self.get(f"uncontended/{p}") for p in SPSC_PEERS]
+        fastest_peer = min((p for p in peers if p), key=lambda p: p.median_ns, default=None)
+        for kind in ["Queue", "LifoQueue", "PriorityQueue"]:
+            r = self.get(f"uncontended/aioqueue-{kind}")
+            if not r:
+                continue
+            ratio = r.median_ns / base.median_ns
+            self.verdict(f"uncontended {kind} <= 1.3x Mutex<VecDeque>", ratio <= 1.3,
+                         f"{ratio:.2f}x")
+            if fastest_peer:
+                self.verdict(f"uncontended {kind} faster than every peer",
+                             r.median_ns < fastest_peer.median_ns,
+                             f"{r.median_ns:.2f} ns vs {fastest_peer.function} "
+                             f"{fastest_peer.median_ns:.2f} ns")
+        return ("### uncontended (one `try_put` + `try_get` pair, ns)\n\n"
+                + table(["", "median ns/pair", "x Mutex<VecDeque>", "x Mutex<BinaryHeap>"], rows))
+
+    def throughput(self, group, capacities, peers):
+        rows = []
+        for capacity in capacities:
+            ours = self.get(f"{group}/aioqueue/{capacity}")
+            if not ours:
+                continue
+            row = [capacity, mitems(ours.per_second)]
+            best = None
+            for peer in peers:
+                r = self.get(f"{group}/{peer}/{capacity}")
+                if r:
+                    row.append(f"{mitems(r.per_second)} ({ours.per_second / r.per_second:.2f}x)")
+                    if best is None or r.per_second > best.per_second:
+                        best = r
+                else:
+                    row.append("-")
+            if best:
+                ratio = ours.per_second / best.per_second
+                spread = self.round_ratios(f"{group}/aioqueue/{capacity}",
+                                           [f"{group}/{p}/{capacity}" for p in peers])
+                span = f"; rounds {min(spread):.2f}-{max(spread):.2f}" if len(spread) > 1 else ""
+                row.append(f"{ratio:.2f}x ({best.function}{span})")
+                self.verdict(f"{group} {capacity}: >= fastest peer", ratio >= 1.0,
+                             f"{ratio:.2f}x {best.function}")
+                worst = min(ours.per_second / self.get(f"{group}/{p}/{capacity}").per_second
+                            for p in peers if self.get(f"{group}/{p}/{capacity}"))
+                self.verdict(f"{group} {capacity}: no worse than 0.8x any peer", worst >= 0.8,
+                             f"worst {worst:.2f}x")
+            rows.append(row)
+        if not rows:
+            return ""
+        header = ["capacity", "aioqueue"] + [f"{p} (aioqueue x)" for p in peers] + \
+            ["aioqueue / fastest peer"]
+        return (f"### {group} (million items/s, median; in brackets aioqueue's "
+                "throughput divided by the peer's)\n\n" + table(header, rows))
+
+    def priority(self):
+        rows = []
+        for group in ["priority-fill_drain", "priority-spsc"]:
+            ours = self.get(f"{group}/aioqueue")
+            theirs = self.get(f"{group}/async-priority-channel")
+            floor = self.get(f"{group}/baseline-Mutex-BinaryHeap")
+            if not (ours and theirs):
+                continue
+            ratio = theirs.median_ns / ours.median_ns
+            rows.append([group.split("-", 1)[1], f"{ours.median_ns / 1e6:.2f}",
+                         f"{theirs.median_ns / 1e6:.2f}", f"{ratio:.2f}x",
+                         f"{floor.median_ns / 1e6:.2f}" if floor else "-"])
+            self.verdict(f"{group}: faster than async-priority-channel", ratio > 1.0,
+                         f"{ratio:.2f}x")
+        if not rows:
+            return ""
+        return ("### priority (100,000 items, ms per run, median)\n\n"
+                + table(["workload", "aioqueue", "async-priority-channel",
+                         "aioqueue speed-up", "Mutex<BinaryHeap>"], rows))
+
+    def waiters(self):
+        few = self.get("waiters/aioqueue/10")
+        many = self.get("waiters/aioqueue/1000")
+        if not (few and many):
+            return ""
+        wakes = extra("waiters", self.target) or {}
+        rows = []
+        for n, r in [("10", few), ("1000", many)]:
+            w = wakes.get(n, {})
+            rows.append([n, f"{r.median_ns:.1f}", w.get("wakes_per_item", "?"),
+                         f"{w.get('wakes', '?')} / {w.get('items', '?')}"])
+        ratio = many.median_ns / few.median_ns
+        exact = all(wakes.get(n, {}).get("wakes_per_item") == 1 for n in ["10", "1000"])
+        self.verdict("waiters: exactly 1 wake per item", exact,
+                     "counted by the getters' own wakers" if exact else "see extras/waiters.json")
+        self.verdict("waiters: 1000 vs 10 within 1.5x", ratio <= 1.5, f"{ratio:.2f}x")
+        return ("### waiters (ns per item: put, wake, woken get completes, a new get waits)\n\n"
+                + table(["waiting getters", "median ns/item", "wakes per item",
+                         "wakes / items (all samples)"], rows)
+                + f"\n\n1,000 waiters / 10 waiters: {ratio:.2f}x")
+
+    def cancel_storm(self):
+        rows = []
+        for order in ["in_order", "reverse", "shuffled"]:
+            r = self.get(f"cancel_storm/aioqueue/{order}")
+            if r:
+                rows.append([order, f"{r.median_ns / 1e6:.1f}",
+                             f"{r.median_ns / r.elements:.1f}"])
+        if not rows:
+            return ""
+        mem = extra("cancel_storm", self.target) or {}
+        left = mem.get("worst_bytes_left_behind")
+        self.verdict("cancel_storm: no memory growth", left == 0,
+                     f"{left} heap bytes left behind (worst of {mem.get('storms')} storms)")
+        text = ("### cancel_storm (1,000,000 getters polled once, then dropped)\n\n"
+                + table(["drop order", "median ms per storm", "ns per getter"], rows))
+        if mem:
+            text += (f"\n\nHeap bytes left behind by the queue after a storm, worst of "
+                     f"{mem['storms']} storms: **{left}**. Peak heap growth with every getter "
+                     f"waiting: {mem['peak_growth_bytes']:,} B "
+                     f"({mem['peak_growth_bytes'] / mem['getters']:.1f} B per waiting getter).")
+            if mem.get("rss_after_first") is not None:
+                text += (f" RSS after the first storm {mem['rss_after_first']:,} B, after the "
+                         f"last {mem['rss_after_last']:,} B.")
+        return text
+
+    def python(self):
+        py = extra("python", self.target)
+        if not py:
+            return ""
+        rows = []
+        worst = None
+        for capacity in SPSC_CAPACITIES:
+            ours = self.get(f"spsc/aioqueue/{capacity}")
+            theirs = py["spsc"].get(capacity)
+            if not (ours and theirs):
+                continue
+            speedup = ours.per_second / theirs["items_per_s"]
+            worst = speedup if worst is None else min(worst, speedup)
+            rows.append([capacity, mitems(ours.per_second), mitems(theirs["items_per_s"]),
+                         f"{speedup:.0f}x"])
+        if worst is not None:
+            self.verdict("spsc: >= 30x CPython asyncio.Queue", worst >= 30,
+                         f"smallest speed-up {worst:.0f}x")
+        return (f"### CPython {py['python']} asyncio.Queue, spsc ({py['items']:,} items, "
+                f"median of {py['repeats']})\n\n"
+                + table(["capacity", "aioqueue (M items/s)", "asyncio.Queue (M items/s)",
+                         "speed-up"], rows))
+
+    def render(self):
+        sections = [self.uncontended(),
+                    self.throughput("spsc", SPSC_CAPACITIES, SPSC_PEERS),
+                    self.throughput("mpmc", MPMC_CAPACITIES, MPMC_PEERS),
+                    self.priority(), self.waiters(), self.cancel_storm(), self.python()]
+        out = "\n\n".join(s for s in sections if s)
+        if self.verdicts:
+            out += "\n\n### Targets\n\n" + table(
+                ["target", "met", "measured"],
+                [[t, "yes" if met else "**no**", d] for t, met, d in self.verdicts])
+        return out + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", default=DEFAULT_TARGET, help="cargo's target directory")
+    parser.add_argument("--rounds", help="comma-separated saved baselines to fold together")
+    args = parser.parse_args()
+    rounds = args.rounds.split(",") if args.rounds else None
+    sys.stdout.write(Report(args.target, rounds).render())
+
+
+if __name__ == "__main__":
+    main()

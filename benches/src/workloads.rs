@@ -1,0 +1,216 @@
+//! The `spsc` and `mpmc` workloads, written once per queue or channel in the
+//! same shape: producers `put`/`send` their share of `0..items` and await,
+//! consumers `get`/`recv` their share and await, each in its own tokio task.
+//! Every consumer takes exactly its share, so no close/shutdown signal is
+//! needed and all peers do identical work; the sums are checked.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use crate::{sum_below, Capacity};
+
+/// A queue or channel under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// `aioqueue::Queue`.
+    Aioqueue,
+    /// `tokio::sync::mpsc` (single consumer only).
+    TokioMpsc,
+    /// `async_channel`.
+    AsyncChannel,
+    /// `flume`, with its async API.
+    Flume,
+}
+
+impl Peer {
+    /// The function name in the benchmark id.
+    pub fn name(self) -> &'static str {
+        match self {
+            Peer::Aioqueue => "aioqueue",
+            Peer::TokioMpsc => "tokio-mpsc",
+            Peer::AsyncChannel => "async-channel",
+            Peer::Flume => "flume",
+        }
+    }
+}
+
+/// Shares of `0..items` for `parts` tasks: `(start, end)` ranges.
+fn shares(items: u64, parts: u64) -> impl Iterator<Item = (u64, u64)> {
+    (0..parts).map(move |p| (items * p / parts, items * (p + 1) / parts))
+}
+
+async fn sum_of(consumers: Vec<JoinHandle<u64>>) -> u64 {
+    let mut total = 0;
+    for consumer in consumers {
+        total += consumer.await.expect("consumer task");
+    }
+    total
+}
+
+async fn join_all(producers: Vec<JoinHandle<()>>) {
+    for producer in producers {
+        producer.await.expect("producer task");
+    }
+}
+
+/// `producers` tasks send `0..items` between them; `consumers` tasks receive
+/// `items` between them. Must run inside the tokio runtime. Panics if an item
+/// was lost or duplicated.
+pub async fn run(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
+    // A lost wakeup parks every task for good: fail loudly instead of
+    // hanging the benchmark (flume 0.11.1 did so once in mpmc, bounded 64).
+    let limit = Duration::from_secs(120);
+    tokio::time::timeout(limit, run_once(peer, capacity, producers, consumers, items))
+        .await
+        .unwrap_or_else(|_| {
+            panic!("{peer:?} hung: no progress in {limit:?}, every task waiting (a lost wakeup)")
+        });
+}
+
+async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
+    let total = match peer {
+        Peer::Aioqueue => aioqueue_run(capacity, producers, consumers, items).await,
+        Peer::TokioMpsc => {
+            assert_eq!(consumers, 1, "tokio mpsc has a single consumer");
+            tokio_mpsc_run(capacity, producers, items).await
+        }
+        Peer::AsyncChannel => async_channel_run(capacity, producers, consumers, items).await,
+        Peer::Flume => flume_run(capacity, producers, consumers, items).await,
+    };
+    assert_eq!(total, sum_below(items), "{peer:?} lost or duplicated items");
+}
+
+async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
+    let queue = Arc::new(aioqueue::Queue::new(capacity.maxsize()));
+    let senders = shares(items, producers)
+        .map(|(start, end)| {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move {
+                for item in start..end {
+                    queue.put(item).await.expect("not shut down");
+                }
+            })
+        })
+        .collect();
+    let receivers = shares(items, consumers)
+        .map(|(start, end)| {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move {
+                let mut sum = 0;
+                for _ in start..end {
+                    sum += queue.get().await.expect("not shut down");
+                }
+                sum
+            })
+        })
+        .collect();
+    join_all(senders).await;
+    sum_of(receivers).await
+}
+
+async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
+    let receiver = match capacity {
+        Capacity::Bounded(n) => {
+            let (tx, mut rx) = tokio::sync::mpsc::channel(n);
+            for (start, end) in shares(items, producers) {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    for item in start..end {
+                        tx.send(item).await.expect("receiver alive");
+                    }
+                });
+            }
+            tokio::spawn(async move {
+                let mut sum = 0;
+                for _ in 0..items {
+                    sum += rx.recv().await.expect("senders alive");
+                }
+                sum
+            })
+        }
+        Capacity::Unbounded => {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            for (start, end) in shares(items, producers) {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    for item in start..end {
+                        tx.send(item).expect("receiver alive");
+                    }
+                });
+            }
+            tokio::spawn(async move {
+                let mut sum = 0;
+                for _ in 0..items {
+                    sum += rx.recv().await.expect("senders alive");
+                }
+                sum
+            })
+        }
+    };
+    // The consumer has seen every item only once every producer sent it.
+    receiver.await.expect("consumer task")
+}
+
+async fn async_channel_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
+    let (tx, rx) = match capacity {
+        Capacity::Bounded(n) => async_channel::bounded(n),
+        Capacity::Unbounded => async_channel::unbounded(),
+    };
+    let senders = shares(items, producers)
+        .map(|(start, end)| {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for item in start..end {
+                    tx.send(item).await.expect("receiver alive");
+                }
+            })
+        })
+        .collect();
+    let receivers = shares(items, consumers)
+        .map(|(start, end)| {
+            let rx = rx.clone();
+            tokio::spawn(async move {
+                let mut sum = 0;
+                for _ in start..end {
+                    sum += rx.recv().await.expect("senders alive");
+                }
+                sum
+            })
+        })
+        .collect();
+    join_all(senders).await;
+    sum_of(receivers).await
+}
+
+async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
+    let (tx, rx) = match capacity {
+        Capacity::Bounded(n) => flume::bounded(n),
+        Capacity::Unbounded => flume::unbounded(),
+    };
+    let senders = shares(items, producers)
+        .map(|(start, end)| {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for item in start..end {
+                    tx.send_async(item).await.expect("receiver alive");
+                }
+            })
+        })
+        .collect();
+    let receivers = shares(items, consumers)
+        .map(|(start, end)| {
+            let rx = rx.clone();
+            tokio::spawn(async move {
+                let mut sum = 0;
+                for _ in start..end {
+                    sum += rx.recv_async().await.expect("senders alive");
+                }
+                sum
+            })
+        })
+        .collect();
+    join_all(senders).await;
+    sum_of(receivers).await
+}
