@@ -34,6 +34,7 @@ use std::sync::{Arc, Once};
 use std::task::{Context, Poll, Wake, Waker};
 
 use aioqueue::{Get, GetError, Priority, PriorityQueue, Put, PutError, TryGetError, TryPutError};
+use aioqueue_sim::subject::debug_count;
 
 use crate::bytes::Bytes;
 
@@ -684,17 +685,6 @@ impl<'q> Run<'q> {
         drop(get);
         self.check("the final round");
     }
-}
-
-/// Reads a `name: N` count out of the queue's `Debug` output.
-fn debug_count(debug: &str, name: &str) -> usize {
-    let pattern = format!("{name}: ");
-    debug
-        .find(&pattern)
-        .map(|at| &debug[at + pattern.len()..])
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or(usize::MAX)
 }
 
 /// The fuzz target.

@@ -53,8 +53,9 @@ fn try_get_result(result: Result<Item, TryGetError>) -> OpResult {
     }
 }
 
-/// Reads a `name: N` count out of the queue's `Debug` output.
-fn debug_count(debug: &str, name: &str) -> usize {
+/// Reads a `name: N` count out of a queue's `Debug` output
+/// (`usize::MAX` if it is missing, so that a comparison fails).
+pub fn debug_count(debug: &str, name: &str) -> usize {
     let pattern = format!("{name}: ");
     debug
         .find(&pattern)
