@@ -1,14 +1,13 @@
 //! The queue: one generic core over an ordering, and the three public names.
 
 use std::fmt;
-use std::sync::PoisonError;
 
 use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
 use crate::future::{Get, Join, Put};
 use crate::order::{Fifo, Lifo, Order, Priority};
 use crate::state::State;
-use crate::sync::{Mutex, MutexGuard};
+use crate::sync::{self, Mutex, MutexGuard};
 
 /// A first in, first out queue: asyncio's `Queue`.
 ///
@@ -388,9 +387,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T, O>> {
-        // User panics are caught before they can poison the lock; should one
-        // slip through anyway, the state is still consistent, so go on.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        sync::lock(&self.state)
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
 //! (`Mutex<VecDeque>`), `spsc CAPACITY N` and `mpmc CAPACITY N` (aioqueue;
-//! capacity 0 = unbounded), `waiters WAITERS N`.
+//! capacity 0 = unbounded), `polls CAPACITY N` (SPSC polls and `Pending`s
+//! per item, aioqueue or `PEER=flume`), `waiters WAITERS N`.
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aioqueue::Queue;
+use aioqueue_bench::poll_count::spsc_poll_counts;
 use aioqueue_bench::workloads::{run, Peer};
 use aioqueue_bench::{counting_wakers, poll_once, runtime, Capacity};
 
@@ -118,6 +120,18 @@ fn main() {
             let cap = capacity(number(1) as usize);
             runtime().block_on(run(peer, cap, 1, 1, number(2)));
         }
+        Some("polls") => {
+            let cap = capacity(number(1) as usize);
+            let items = number(2);
+            let counts = runtime().block_on(spsc_poll_counts(peer, cap, items));
+            println!(
+                "{} spsc capacity {}: {:.3} polls and {:.3} Pending per item",
+                peer.name(),
+                cap.label(),
+                counts.polls as f64 / items as f64,
+                counts.pending as f64 / items as f64
+            );
+        }
         Some("mpmc") => {
             let cap = capacity(number(1) as usize);
             runtime().block_on(run(peer, cap, 4, 4, number(2)));
@@ -160,7 +174,9 @@ fn main() {
             assert_eq!(wakes.load(Ordering::SeqCst), number(2));
         }
         _ => {
-            eprintln!("usage: profile pairs|pairs-baseline N | spsc|mpmc CAPACITY N | waiters W N")
+            eprintln!(
+                "usage: profile pairs|pairs-baseline N | spsc|mpmc|polls CAPACITY N | waiters W N"
+            )
         }
     }
 }

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
+pub mod poll_count;
 pub mod workloads;
 
 /// The runtime of the `spsc`, `mpmc` and `priority` benchmarks: tokio's
