@@ -386,6 +386,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
         result
     }
 
+    #[inline]
     fn lock(&self) -> MutexGuard<'_, State<T, O>> {
         sync::lock(&self.state)
     }
