@@ -3,9 +3,9 @@
 //! all, bounded 64 and unbounded; against the MPMC peers.
 #![forbid(unsafe_code)]
 
-use aioqueue_bench::workloads::{run, Peer};
-use aioqueue_bench::{items, runtime, Capacity};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use aioqueue_bench::workloads::{bench_throughput, Peer};
+use aioqueue_bench::Capacity;
+use criterion::{criterion_group, criterion_main, Criterion};
 
 const CAPACITIES: [Capacity; 2] = [Capacity::Bounded(64), Capacity::Unbounded];
 
@@ -13,21 +13,7 @@ const CAPACITIES: [Capacity; 2] = [Capacity::Bounded(64), Capacity::Unbounded];
 const PEERS: [Peer; 3] = [Peer::Aioqueue, Peer::AsyncChannel, Peer::Flume];
 
 fn mpmc(c: &mut Criterion) {
-    let rt = runtime();
-    let items = items(1_000_000);
-    let mut group = c.benchmark_group("mpmc");
-    group.throughput(Throughput::Elements(items));
-    group.sample_size(10);
-    for capacity in CAPACITIES {
-        for peer in PEERS {
-            group.bench_with_input(
-                BenchmarkId::new(peer.name(), capacity.label()),
-                &capacity,
-                |b, &capacity| b.iter(|| rt.block_on(run(peer, capacity, 4, 4, items))),
-            );
-        }
-    }
-    group.finish();
+    bench_throughput(c, "mpmc", 4, &CAPACITIES, &PEERS);
 }
 
 criterion_group!(benches, mpmc);

@@ -3,9 +3,9 @@
 //! through a queue of capacity 1, 64, 1024 and unbounded.
 #![forbid(unsafe_code)]
 
-use aioqueue_bench::workloads::{run, Peer};
-use aioqueue_bench::{items, runtime, Capacity};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use aioqueue_bench::workloads::{bench_throughput, Peer};
+use aioqueue_bench::Capacity;
+use criterion::{criterion_group, criterion_main, Criterion};
 
 const CAPACITIES: [Capacity; 4] = [
     Capacity::Bounded(1),
@@ -22,21 +22,7 @@ const PEERS: [Peer; 4] = [
 ];
 
 fn spsc(c: &mut Criterion) {
-    let rt = runtime();
-    let items = items(1_000_000);
-    let mut group = c.benchmark_group("spsc");
-    group.throughput(Throughput::Elements(items));
-    group.sample_size(10);
-    for capacity in CAPACITIES {
-        for peer in PEERS {
-            group.bench_with_input(
-                BenchmarkId::new(peer.name(), capacity.label()),
-                &capacity,
-                |b, &capacity| b.iter(|| rt.block_on(run(peer, capacity, 1, 1, items))),
-            );
-        }
-    }
-    group.finish();
+    bench_throughput(c, "spsc", 1, &CAPACITIES, &PEERS);
 }
 
 criterion_group!(benches, spsc);

@@ -82,32 +82,51 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
     assert_eq!(total, sum_below(items), "{peer:?} lost or duplicated items");
 }
 
+/// Spawns the producer and consumer tasks of an MPMC peer and returns the sum
+/// the consumers received. `$sender`/`$receiver` are cloned into each task;
+/// `$send(sender, item)` and `$recv(receiver)` are the peer's async calls.
+macro_rules! run_tasks {
+    ($producers:expr, $consumers:expr, $items:expr,
+     $sender:expr, |$tx:ident, $item:ident| $send:expr,
+     $receiver:expr, |$rx:ident| $recv:expr) => {{
+        let senders = shares($items, $producers)
+            .map(|(start, end)| {
+                let $tx = $sender.clone();
+                tokio::spawn(async move {
+                    for $item in start..end {
+                        $send.await.expect("receiver alive");
+                    }
+                })
+            })
+            .collect();
+        let receivers = shares($items, $consumers)
+            .map(|(start, end)| {
+                let $rx = $receiver.clone();
+                tokio::spawn(async move {
+                    let mut sum = 0;
+                    for _ in start..end {
+                        sum += $recv.await.expect("senders alive");
+                    }
+                    sum
+                })
+            })
+            .collect();
+        join_all(senders).await;
+        sum_of(receivers).await
+    }};
+}
+
 async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
     let queue = Arc::new(aioqueue::Queue::new(capacity.maxsize()));
-    let senders = shares(items, producers)
-        .map(|(start, end)| {
-            let queue = Arc::clone(&queue);
-            tokio::spawn(async move {
-                for item in start..end {
-                    queue.put(item).await.expect("not shut down");
-                }
-            })
-        })
-        .collect();
-    let receivers = shares(items, consumers)
-        .map(|(start, end)| {
-            let queue = Arc::clone(&queue);
-            tokio::spawn(async move {
-                let mut sum = 0;
-                for _ in start..end {
-                    sum += queue.get().await.expect("not shut down");
-                }
-                sum
-            })
-        })
-        .collect();
-    join_all(senders).await;
-    sum_of(receivers).await
+    run_tasks!(
+        producers,
+        consumers,
+        items,
+        queue,
+        |putter, item| putter.put(item),
+        queue,
+        |getter| getter.get()
+    )
 }
 
 async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
@@ -158,30 +177,15 @@ async fn async_channel_run(capacity: Capacity, producers: u64, consumers: u64, i
         Capacity::Bounded(n) => async_channel::bounded(n),
         Capacity::Unbounded => async_channel::unbounded(),
     };
-    let senders = shares(items, producers)
-        .map(|(start, end)| {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for item in start..end {
-                    tx.send(item).await.expect("receiver alive");
-                }
-            })
-        })
-        .collect();
-    let receivers = shares(items, consumers)
-        .map(|(start, end)| {
-            let rx = rx.clone();
-            tokio::spawn(async move {
-                let mut sum = 0;
-                for _ in start..end {
-                    sum += rx.recv().await.expect("senders alive");
-                }
-                sum
-            })
-        })
-        .collect();
-    join_all(senders).await;
-    sum_of(receivers).await
+    run_tasks!(
+        producers,
+        consumers,
+        items,
+        tx,
+        |tx, item| tx.send(item),
+        rx,
+        |rx| rx.recv()
+    )
 }
 
 async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
@@ -189,28 +193,40 @@ async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u6
         Capacity::Bounded(n) => flume::bounded(n),
         Capacity::Unbounded => flume::unbounded(),
     };
-    let senders = shares(items, producers)
-        .map(|(start, end)| {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for item in start..end {
-                    tx.send_async(item).await.expect("receiver alive");
-                }
-            })
-        })
-        .collect();
-    let receivers = shares(items, consumers)
-        .map(|(start, end)| {
-            let rx = rx.clone();
-            tokio::spawn(async move {
-                let mut sum = 0;
-                for _ in start..end {
-                    sum += rx.recv_async().await.expect("senders alive");
-                }
-                sum
-            })
-        })
-        .collect();
-    join_all(senders).await;
-    sum_of(receivers).await
+    run_tasks!(
+        producers,
+        consumers,
+        items,
+        tx,
+        |tx, item| tx.send_async(item),
+        rx,
+        |rx| rx.recv_async()
+    )
+}
+
+/// The `spsc` and `mpmc` benchmark groups: `run` with `tasks` producers and
+/// `tasks` consumers for every capacity and peer, 10 samples each, in
+/// million items per second (`AIOQUEUE_BENCH_ITEMS` items, default 1,000,000).
+pub fn bench_throughput(
+    c: &mut criterion::Criterion,
+    group_name: &str,
+    tasks: u64,
+    capacities: &[Capacity],
+    peers: &[Peer],
+) {
+    let rt = crate::runtime();
+    let items = crate::items(1_000_000);
+    let mut group = c.benchmark_group(group_name);
+    group.throughput(criterion::Throughput::Elements(items));
+    group.sample_size(10);
+    for &capacity in capacities {
+        for &peer in peers {
+            group.bench_with_input(
+                criterion::BenchmarkId::new(peer.name(), capacity.label()),
+                &capacity,
+                |b, &capacity| b.iter(|| rt.block_on(run(peer, capacity, tasks, tasks, items))),
+            );
+        }
+    }
+    group.finish();
 }

@@ -22,8 +22,17 @@ pub mod schedules;
 #[cfg(test)]
 mod seeds;
 
-use aioqueue_sim::check::View;
+use aioqueue_sim::check::{RunReport, View};
 use aioqueue_sim::executor::Action;
+use aioqueue_sim::trace::render;
+
+/// Panics with the numbered trace and the replay string if the run's queue
+/// and the model parted ways: how a fuzz target reports a divergence.
+pub fn assert_agrees(report: &RunReport) {
+    if report.failure.is_some() {
+        panic!("aioqueue diverged from the model:\n{}", render(report));
+    }
+}
 
 /// What a run does once the fuzzer's choices are used up: run each task
 /// that can run, and once none can, cancel the waiting ones, so that every

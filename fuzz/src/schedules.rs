@@ -19,7 +19,6 @@
 
 use aioqueue_sim::check::{run, RunOptions, RunReport, Scheduler, View};
 use aioqueue_sim::scenario::{Kind, Op, Scenario};
-use aioqueue_sim::trace::render;
 
 use crate::bytes::Bytes;
 use crate::finish;
@@ -96,15 +95,13 @@ pub fn check(input: &Input) -> RunReport {
 /// The fuzz target: panics with the numbered trace and the replay string if
 /// the queue and the model part ways.
 pub fn fuzz(data: &[u8]) {
-    let report = check(&decode(data));
-    if report.failure.is_some() {
-        panic!("aioqueue diverged from the model:\n{}", render(&report));
-    }
+    crate::assert_agrees(&check(&decode(data)));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aioqueue_sim::trace::render;
 
     #[test]
     fn decodes_scenario_options_and_choices() {
