@@ -34,16 +34,23 @@ const TRY_LOCK_ROUNDS: u32 = 7;
 #[inline]
 pub(crate) fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
     #[cfg(not(aioqueue_loom))]
-    match mutex.try_lock() {
-        Ok(guard) => return guard,
-        Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
-        Err(TryLockError::WouldBlock) => {
-            if let Some(guard) = try_lock_with_backoff(mutex) {
-                return guard;
-            }
-        }
+    if let Some(guard) = try_lock(mutex) {
+        return guard;
+    } else if let Some(guard) = try_lock_with_backoff(mutex) {
+        return guard;
     }
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One `try_lock`: the guard, also of a poisoned lock, or `None` if held.
+#[cfg(not(aioqueue_loom))]
+#[inline]
+fn try_lock<S>(mutex: &Mutex<S>) -> Option<MutexGuard<'_, S>> {
+    match mutex.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
 }
 
 /// The contended case, out of line so that the path above stays one
@@ -52,15 +59,10 @@ pub(crate) fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
 #[cold]
 #[inline(never)]
 fn try_lock_with_backoff<S>(mutex: &Mutex<S>) -> Option<MutexGuard<'_, S>> {
-    for round in 0..TRY_LOCK_ROUNDS {
+    (0..TRY_LOCK_ROUNDS).find_map(|round| {
         for _ in 0..1u32 << round {
             std::hint::spin_loop();
         }
-        match mutex.try_lock() {
-            Ok(guard) => return Some(guard),
-            Err(TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => {}
-        }
-    }
-    None
+        try_lock(mutex)
+    })
 }

@@ -53,6 +53,15 @@ impl Capacity {
         }
     }
 
+    /// A channel of this capacity, from a peer's two constructors, e.g.
+    /// `capacity.channel(flume::bounded, flume::unbounded)`.
+    pub fn channel<C>(self, bounded: impl FnOnce(usize) -> C, unbounded: impl FnOnce() -> C) -> C {
+        match self {
+            Capacity::Bounded(n) => bounded(n),
+            Capacity::Unbounded => unbounded(),
+        }
+    }
+
     /// The parameter in the benchmark's id: `64`, `unbounded`.
     pub fn label(self) -> String {
         match self {

@@ -82,10 +82,7 @@ pub async fn spsc_poll_counts(peer: Peer, capacity: Capacity, items: u64) -> Pol
             (producer, consumer)
         }
         Peer::Flume => {
-            let (tx, rx) = match capacity {
-                Capacity::Bounded(n) => flume::bounded(n),
-                Capacity::Unbounded => flume::unbounded(),
-            };
+            let (tx, rx) = capacity.channel(flume::bounded, flume::unbounded);
             let producer = tokio::spawn(async move {
                 let mut counts = PollCounts::default();
                 for item in 0..items {

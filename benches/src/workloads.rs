@@ -173,10 +173,7 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
 }
 
 async fn async_channel_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
-    let (tx, rx) = match capacity {
-        Capacity::Bounded(n) => async_channel::bounded(n),
-        Capacity::Unbounded => async_channel::unbounded(),
-    };
+    let (tx, rx) = capacity.channel(async_channel::bounded, async_channel::unbounded);
     run_tasks!(
         producers,
         consumers,
@@ -189,10 +186,7 @@ async fn async_channel_run(capacity: Capacity, producers: u64, consumers: u64, i
 }
 
 async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
-    let (tx, rx) = match capacity {
-        Capacity::Bounded(n) => flume::bounded(n),
-        Capacity::Unbounded => flume::unbounded(),
-    };
+    let (tx, rx) = capacity.channel(flume::bounded, flume::unbounded);
     run_tasks!(
         producers,
         consumers,
