@@ -5,7 +5,6 @@
 //! `push` and `pop` either finish, or panic with every item (including the
 //! one being pushed or popped) still in the buffer. `len` is then exact.
 
-use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 mod sealed {
@@ -78,9 +77,32 @@ pub struct Fifo<T>(VecDeque<T>);
 /// ```
 pub struct Lifo<T>(Vec<T>);
 
-/// Smallest item first (a binary min-heap): the discipline of
-/// [`PriorityQueue`](crate::PriorityQueue). The order among equal items is
-/// unspecified, as in asyncio.
+/// Smallest item first: the discipline of
+/// [`PriorityQueue`](crate::PriorityQueue), CPython's `heapq` algorithm
+/// step for step. It asks the same "is `a < b`?" questions, on the same
+/// items, in the same order as CPython's C `_heapq`, so equal items come
+/// out in the order `asyncio.PriorityQueue` gives them (which is not the
+/// order they were put in, and not `BinaryHeap`'s either).
+///
+/// ```
+/// use std::cmp::Ordering;
+///
+/// // Compared by priority alone, like a Python `dataclass(order=True)`
+/// // whose payload is `field(compare=False)`.
+/// #[derive(Debug)]
+/// struct Job(u8, char);
+/// impl PartialEq for Job { fn eq(&self, o: &Self) -> bool { self.0 == o.0 } }
+/// impl Eq for Job {}
+/// impl PartialOrd for Job { fn partial_cmp(&self, o: &Self) -> Option<Ordering> { Some(self.cmp(o)) } }
+/// impl Ord for Job { fn cmp(&self, o: &Self) -> Ordering { self.0.cmp(&o.0) } }
+///
+/// let queue = aioqueue::PriorityQueue::new(0);
+/// for job in [Job(0, 'a'), Job(1, 'b'), Job(1, 'c'), Job(2, 'd')] {
+///     queue.try_put(job).unwrap();
+/// }
+/// let order: String = std::iter::from_fn(|| queue.try_get().ok()).map(|j| j.1).collect();
+/// assert_eq!(order, "acbd"); // what CPython 3.13 gives, ties included
+/// ```
 ///
 /// ```
 /// let queue: aioqueue::GenericQueue<u8, aioqueue::Priority<u8>> = aioqueue::PriorityQueue::new(0);
@@ -162,9 +184,11 @@ impl<T> Order<T> for Lifo<T> {
     }
 }
 
-// The heap is written here rather than taken from `BinaryHeap` because
-// `BinaryHeap::pop` drops the popped item when `Ord` panics mid-sift; this
-// one sifts before it removes, so a panic loses nothing.
+// The heap is CPython's `heapq`, not std's `BinaryHeap`: the two break ties
+// differently, and `BinaryHeap::pop` drops the popped item when `Ord` panics
+// mid-sift, where this one sifts before it removes, so a panic loses nothing.
+// `push` is `heappush`; `pop` is `heappop`: the last item goes to the root,
+// then `_siftup`. [ORDER-3]
 impl<T: Ord> Order<T> for Priority<T> {
     const NAME: &'static str = "PriorityQueue";
     const RUNS_USER_CODE: bool = true;
@@ -190,16 +214,23 @@ impl<T: Ord> Order<T> for Priority<T> {
         std::mem::take(&mut self.0)
     }
 
+    /// Repeated pops, as CPython's `shutdown(immediate=True)` does: the
+    /// same comparisons, so the same order among equal items. [SHUT-7]
     fn into_get_order(items: &mut Vec<T>) {
-        items.sort_unstable();
+        let mut heap = Priority(std::mem::take(items));
+        items.reserve_exact(heap.0.len());
+        while let Some(item) = heap.pop() {
+            items.push(item);
+        }
     }
 }
 
-/// Moves `heap[child]` up to its place in a min-heap.
+/// `heapq._siftdown(heap, 0, child)`: moves `heap[child]` up while it is
+/// less than its parent, asking "child < parent?" once per level.
 fn sift_up<T: Ord>(heap: &mut [T], mut child: usize) {
     while child > 0 {
         let parent = (child - 1) / 2;
-        if heap[child].cmp(&heap[parent]) != Ordering::Less {
+        if !less(&heap[child], &heap[parent]) {
             break;
         }
         heap.swap(child, parent);
@@ -207,26 +238,31 @@ fn sift_up<T: Ord>(heap: &mut [T], mut child: usize) {
     }
 }
 
-/// Moves `heap[0]` to its place in a min-heap the way CPython's `heapq` and
-/// std's `BinaryHeap` pop do: down to a leaf along the smaller children (one
-/// comparison per level instead of two), then up again, which is short
-/// because the element came from the bottom. Swaps only, so a panicking
-/// `Ord` leaves every item in the slice.
+/// `heapq._siftup(heap, 0)`: moves the smaller child up until `heap[0]`'s
+/// item reaches a leaf, asking "left < right?" once per level and taking the
+/// right child unless the left one is less (so ties go right), then sifts
+/// that item back up. Swaps only, so a panicking `Ord` leaves every item in
+/// the slice.
 fn sift_down_to_bottom<T: Ord>(heap: &mut [T]) {
     let end = heap.len();
-    let (mut position, mut child) = (0, 1);
-    while child + 1 < end {
-        // Branch-free: which child is smaller is a coin toss for random keys.
-        child += usize::from(heap[child + 1] < heap[child]);
-        heap.swap(position, child);
-        position = child;
-        child = 2 * position + 1;
-    }
-    if child + 1 == end {
+    let mut position = 0;
+    // Positions below `end / 2` have at least one child.
+    while position < end / 2 {
+        let mut child = 2 * position + 1;
+        if child + 1 < end {
+            child += usize::from(!less(&heap[child], &heap[child + 1]));
+        }
         heap.swap(position, child);
         position = child;
     }
     sift_up(heap, position);
+}
+
+/// The one question `heapq` asks of items: `a < b`. Every comparison of the
+/// heap goes through here, so its sequence is CPython's.
+#[inline]
+fn less<T: Ord>(a: &T, b: &T) -> bool {
+    a < b
 }
 
 #[cfg(test)]
@@ -279,6 +315,100 @@ mod tests {
             model.sort_unstable();
             assert_eq!(drain(&mut heap), model);
         }
+    }
+
+    /// An item compared by its key alone, that logs every "a < b?" asked.
+    #[derive(Debug, Clone, Copy)]
+    struct Tagged(u8, char);
+
+    thread_local! {
+        static ASKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    impl PartialEq for Tagged {
+        fn eq(&self, other: &Self) -> bool {
+            self.0 == other.0
+        }
+    }
+    impl Eq for Tagged {}
+    impl PartialOrd for Tagged {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Tagged {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            ASKED.with(|log| {
+                log.borrow_mut()
+                    .push(format!("{}{}<{}{}", self.0, self.1, other.0, other.1))
+            });
+            self.0.cmp(&other.0)
+        }
+    }
+
+    fn asked() -> Vec<String> {
+        ASKED.with(|log| std::mem::take(&mut *log.borrow_mut()))
+    }
+
+    fn tags(items: &[(u8, char)]) -> String {
+        let mut heap = Priority::default();
+        for &(key, tag) in items {
+            heap.push(Tagged(key, tag));
+        }
+        std::iter::from_fn(|| heap.pop())
+            .map(|item| item.1)
+            .collect()
+    }
+
+    #[test]
+    fn equal_items_come_out_in_cpythons_order() {
+        // asyncio.PriorityQueue on CPython 3.13, puts then one get per item.
+        assert_eq!(tags(&[(0, 'a'), (1, 'b'), (1, 'c'), (2, 'd')]), "acbd");
+        let five: Vec<(u8, char)> = "abcde".chars().map(|tag| (1, tag)).collect();
+        assert_eq!(tags(&five), "acebd");
+        let mixed = [(2, 'a'), (1, 'b'), (1, 'c'), (1, 'd'), (0, 'e'), (1, 'f')];
+        assert_eq!(tags(&mixed), "ecfdba");
+    }
+
+    #[test]
+    fn asks_heapqs_questions_in_heapqs_order() {
+        // Recorded from CPython 3.13's C `_heapq` (heappush x6, heappop x6)
+        // with an item whose `__lt__` logs `self<other`.
+        let mut heap = Priority::default();
+        let items = [(2, 'a'), (1, 'b'), (1, 'c'), (1, 'd'), (0, 'e'), (1, 'f')];
+        asked();
+        for (key, tag) in items {
+            heap.push(Tagged(key, tag));
+        }
+        assert_eq!(
+            asked(),
+            ["1b<2a", "1c<1b", "1d<2a", "1d<1b", "0e<1d", "0e<1b", "1f<1c"]
+        );
+        let popped: String = std::iter::from_fn(|| heap.pop()).map(|i| i.1).collect();
+        assert_eq!(popped, "ecfdba");
+        assert_eq!(
+            asked(),
+            ["1b<1c", "1f<1c", "1b<1f", "1d<1f", "1b<1d", "2a<1d", "2a<1b"]
+        );
+    }
+
+    #[test]
+    fn drained_items_are_in_pop_order_with_the_same_comparisons() {
+        let items = [(2, 'a'), (1, 'b'), (1, 'c'), (1, 'd'), (0, 'e'), (1, 'f')];
+        let mut by_pops = Priority::default();
+        let mut by_drain = Priority::default();
+        for (key, tag) in items {
+            by_pops.push(Tagged(key, tag));
+            by_drain.push(Tagged(key, tag));
+        }
+        asked();
+        let popped: String = std::iter::from_fn(|| by_pops.pop()).map(|i| i.1).collect();
+        let pop_questions = asked();
+        let mut drained = by_drain.take_all();
+        Priority::into_get_order(&mut drained);
+        let drained: String = drained.iter().map(|i| i.1).collect();
+        assert_eq!(drained, popped);
+        assert_eq!(asked(), pop_questions);
     }
 
     #[test]

@@ -49,8 +49,12 @@ pub type LifoQueue<T> = GenericQueue<T, Lifo<T>>;
 
 /// A queue that returns its smallest item first: asyncio's `PriorityQueue`.
 ///
-/// Items must be [`Ord`]; the order among equal items is unspecified. As in
-/// asyncio, a `(priority, data)` tuple is the usual item. All methods are
+/// Items must be [`Ord`]. The heap is CPython's `heapq`, comparison for
+/// comparison, so equal items come out in the order `asyncio.PriorityQueue`
+/// gives them, which is not the order they were put in (see [`Priority`]).
+/// As in asyncio, a `(priority, data)` tuple is the usual item; put
+/// `(priority, sequence, data)` for first-in-first-out among equal
+/// priorities. All methods are
 /// those of [`GenericQueue`].
 ///
 /// # Examples

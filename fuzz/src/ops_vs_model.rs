@@ -23,7 +23,7 @@
 
 use aioqueue_sim::check::{run, RunOptions, RunReport, Scheduler, View};
 use aioqueue_sim::executor::Action;
-use aioqueue_sim::scenario::{Kind, Op, Scenario};
+use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 
 use crate::bytes::Bytes;
 use crate::finish;
@@ -84,7 +84,8 @@ pub fn decode(data: &[u8]) -> Input {
             kind,
             maxsize,
             tasks: programs,
-        },
+        }
+        .with_tagged_puts(),
         commands,
     }
 }
@@ -105,8 +106,10 @@ fn operation(verb: u8, bytes: &mut Bytes<'_>) -> Op {
     }
 }
 
-fn item(bytes: &mut Bytes<'_>) -> u32 {
-    u32::from(bytes.byte().unwrap_or(0))
+/// The key; equal bytes make items that tie, and the decoder tags every put
+/// so that ties can be told apart.
+fn item(bytes: &mut Bytes<'_>) -> Item {
+    Item::plain(u32::from(bytes.byte().unwrap_or(0)))
 }
 
 /// Takes the commands in order, skipping those not possible at their turn;
@@ -169,7 +172,7 @@ mod tests {
         let input = decode(&[26, 1, 0, 9, 33, 129, 192, 225]);
         assert_eq!(
             input.scenario.to_string(),
-            "priority maxsize=8 | put 9 | get"
+            "priority maxsize=8 | put 9a | get"
         );
         assert_eq!(
             input.commands,

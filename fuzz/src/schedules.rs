@@ -18,7 +18,7 @@
 //! When the choices run out, the run is [`finish`]ed.
 
 use aioqueue_sim::check::{run, RunOptions, RunReport, Scheduler, View};
-use aioqueue_sim::scenario::{Kind, Op, Scenario};
+use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 
 use crate::bytes::Bytes;
 use crate::finish;
@@ -53,7 +53,8 @@ pub fn decode(data: &[u8]) -> Input {
             (0..len)
                 .map(|_| {
                     let code = bytes.below(256);
-                    let item = (code / 9 % 8 + 1) as u32;
+                    // Eight keys: items often tie (tagged below).
+                    let item = Item::plain((code / 9 % 8 + 1) as u32);
                     Op::all_with_item(item)[code % 9]
                 })
                 .collect()
@@ -64,7 +65,8 @@ pub fn decode(data: &[u8]) -> Input {
             kind,
             maxsize,
             tasks: programs,
-        },
+        }
+        .with_tagged_puts(),
         options,
         choices: bytes.rest().to_vec(),
     }
@@ -108,7 +110,7 @@ mod tests {
         // fifo maxsize 1 (3); 2 tasks, cancellations off (0x21); t0: get
         // (2); t1: put 2 (9 = put, item 9 / 9 % 8 + 1 = 2); choices 1, 0.
         let input = decode(&[3, 0x21, 0, 2, 0, 9, 1, 0]);
-        assert_eq!(input.scenario.to_string(), "fifo maxsize=1 | get | put 2");
+        assert_eq!(input.scenario.to_string(), "fifo maxsize=1 | get | put 2a");
         assert!(input.options.spurious);
         assert!(!input.options.cancel);
         assert_eq!(input.choices, [1, 0]);
@@ -116,7 +118,9 @@ mod tests {
         assert!(report.failure.is_none(), "{}", render(&report));
         assert_eq!(
             report.results[0],
-            [Some(aioqueue_sim::model::OpResult::Item(2))]
+            [Some(aioqueue_sim::model::OpResult::Item(Item::tagged(
+                2, 'a'
+            )))]
         );
     }
 

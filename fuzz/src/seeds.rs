@@ -3,6 +3,7 @@
 
 use aioqueue_sim::executor::Action;
 use aioqueue_sim::model::OpResult;
+use aioqueue_sim::scenario::Item;
 use aioqueue_sim::trace::{render, replay_string};
 
 use crate::{hostile, ops_vs_model, schedules};
@@ -16,7 +17,7 @@ fn items(results: &[Option<OpResult>]) -> Vec<u32> {
     results
         .iter()
         .filter_map(|result| match result {
-            Some(OpResult::Item(item)) => Some(*item),
+            Some(OpResult::Item(item)) => Some(item.key),
             _ => None,
         })
         .collect()
@@ -43,7 +44,7 @@ fn ops_producer_consumer() {
     let input = ops_vs_model::decode(&seed("ops_vs_model", "producer-consumer"));
     assert_eq!(
         input.scenario.to_string(),
-        "fifo maxsize=2 | put 10, put 20, put 30, put 40, join \
+        "fifo maxsize=2 | put 10a, put 20b, put 30c, put 40d, join \
          | get, task_done, get, task_done, get, task_done, get, task_done"
     );
     let report = ops_vs_model::check(&input);
@@ -57,7 +58,7 @@ fn ops_woken_get_cancelled() {
     let input = ops_vs_model::decode(&seed("ops_vs_model", "woken-get-cancelled"));
     assert_eq!(
         input.scenario.to_string(),
-        "lifo maxsize=0 | get | get | put 7"
+        "lifo maxsize=0 | get | get | put 7a"
     );
     let report = ops_vs_model::check(&input);
     assert!(report.failure.is_none(), "{}", render(&report));
@@ -78,7 +79,7 @@ fn ops_priority_shutdown() {
     let input = ops_vs_model::decode(&seed("ops_vs_model", "priority-shutdown"));
     assert_eq!(
         input.scenario.to_string(),
-        "priority maxsize=3 | put 9, put 4, put 6, put 1, put 3, shutdown, put 2 \
+        "priority maxsize=3 | put 9a, put 4b, put 6c, put 1d, put 3e, shutdown, put 2f \
          | get, get, get | try_get, yield, shutdown_immediate"
     );
     let report = ops_vs_model::check(&input);
@@ -95,7 +96,7 @@ fn schedules_gh_83055() {
     let input = schedules::decode(&seed("schedules", "gh-83055"));
     assert_eq!(
         input.scenario.to_string(),
-        "fifo maxsize=1 | try_put 1, try_get, try_put 4 | put 2 | put 3 | get, get, get"
+        "fifo maxsize=1 | try_put 1a, try_get, try_put 4b | put 2c | put 3d | get, get, get"
     );
     let report = schedules::check(&input);
     assert!(report.failure.is_none(), "{}", render(&report));
@@ -108,9 +109,12 @@ fn schedules_woken_get_cancelled() {
     assert!(report.failure.is_none(), "{}", render(&report));
     assert_eq!(
         replay_string(&report),
-        "fifo maxsize=0 | get | get | put 1 @ p0 p1 p2 d0 p1"
+        "fifo maxsize=0 | get | get | put 1a @ p0 p1 p2 d0 p1"
     );
-    assert_eq!(report.results[1], [Some(OpResult::Item(1))]);
+    assert_eq!(
+        report.results[1],
+        [Some(OpResult::Item(Item::tagged(1, 'a')))]
+    );
 }
 
 #[test]
@@ -118,7 +122,7 @@ fn schedules_four_tasks_shutdown() {
     let input = schedules::decode(&seed("schedules", "four-tasks-shutdown"));
     assert_eq!(
         input.scenario.to_string(),
-        "priority maxsize=2 | put 5, put 3, put 8, task_done | get, get, join \
+        "priority maxsize=2 | put 5a, put 3b, put 8c, task_done | get, get, join \
          | yield, shutdown | try_get, shutdown_immediate"
     );
     let report = schedules::check(&input);

@@ -4,22 +4,27 @@
 //! Compared at each step: the result of the poll, the exact list of tasks
 //! woken (and that each wake used the task's newest waker), `len`,
 //! `is_empty`, `is_full`, `unfinished_tasks`, `is_shutdown` and the `Debug`
-//! waiter counts. Whenever no task can run, the model must have no task
-//! waiting while it could proceed (no lost wakeup). At the end of the run,
-//! every item put is accounted for exactly once.
+//! waiter counts, and the comparisons of items a `PriorityQueue` made (the
+//! same questions as `heapq`, in the same order). Whenever no task can run,
+//! the model must have no task waiting while it could proceed (no lost
+//! wakeup). At the end of the run, the items left come out in the model's
+//! get order, and every item put is accounted for exactly once.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use crate::executor::{Action, Executor};
-use crate::model::{Model, Observation, OpResult, Outcome, TaskId};
+use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId};
 use crate::scenario::{Item, Op, Scenario};
-use crate::subject::{new_subject, Subject};
+use crate::subject::{new_subject, take_comparisons, Subject};
 
 /// What a scheduler sees before each step.
 pub struct View<'a> {
     /// Steps taken so far.
     pub step: usize,
+    /// The step just taken, if any (what it did, as the model has it; the
+    /// implementation agreed, or the run would have ended).
+    pub last: Option<&'a StepRecord>,
     /// Every action possible now (never empty).
     pub actions: &'a [Action],
     /// A hash of the whole state (model, plus each task's waker freshness,
@@ -69,6 +74,10 @@ pub struct StepRecord {
     pub outcome: Outcome,
     /// Whether the task had been woken and not yet polled (for drops).
     pub was_notified: bool,
+    /// The queue's counts after the step (model and implementation agreed).
+    pub after: Observation,
+    /// Tasks waiting in `join` after the step, as the model has it.
+    pub joiners: usize,
 }
 
 /// Where and how the implementation and the model parted.
@@ -142,6 +151,7 @@ pub fn run_on(
         }
         let view = View {
             step: report.steps.len(),
+            last: report.steps.last(),
             actions: &actions,
             state_key: state_key(
                 &model,
@@ -173,8 +183,24 @@ pub fn run_on(
     }
     report.final_state = model.observe();
     if report.failure.is_none() {
+        let (expected, expected_comparisons) = model.drain();
         report.remaining = subject.drain();
-        if let Err(what) = account_for_items(&report, report.remaining.clone()) {
+        let comparisons = take_comparisons();
+        let what = if report.remaining != expected {
+            Some(format!(
+                "the items left come out as {:?}, the model says {expected:?}",
+                report.remaining
+            ))
+        } else if comparisons != expected_comparisons {
+            Some(format!(
+                "draining what is left compared {}, the model says {}",
+                show_comparisons(&comparisons),
+                show_comparisons(&expected_comparisons)
+            ))
+        } else {
+            account_for_items(&report, report.remaining.clone()).err()
+        };
+        if let Some(what) = what {
             report.failure = Some(Divergence { step: 0, what });
         }
     }
@@ -205,6 +231,8 @@ fn step(
         op,
         outcome: outcome.clone(),
         was_notified,
+        after: model.observe(),
+        joiners: model.joiners(),
     });
     if let Some(result) = &seen.result {
         report.results[task].push(Some(result.clone()));
@@ -217,6 +245,13 @@ fn step(
             show_result(&seen.result),
             show_result(&outcome.result),
             op = op.map(|op| op.to_string()).unwrap_or_default()
+        ));
+    }
+    if seen.comparisons != outcome.comparisons {
+        return Err(format!(
+            "compared {}, the model (heapq) says {}",
+            show_comparisons(&seen.comparisons),
+            show_comparisons(&outcome.comparisons)
         ));
     }
     let woken: Vec<TaskId> = seen.wakes.iter().map(|wake| wake.task).collect();
@@ -266,6 +301,7 @@ fn account_for_items(report: &RunReport, remaining: Vec<Item>) -> Result<(), Str
     }
     put.sort_unstable();
     out.sort_unstable();
+    // Tags count: an item is its key and its tag.
     if put != out {
         return Err(format!(
             "items do not add up: put {put:?}, but got, drained or left {out:?}"
@@ -295,6 +331,18 @@ pub fn show_result(result: &Option<OpResult>) -> String {
         None => "Pending".to_string(),
         Some(result) => format!("{result:?}"),
     }
+}
+
+/// `1a<1b, 2<1a` or `nothing`.
+pub fn show_comparisons(comparisons: &[Comparison]) -> String {
+    if comparisons.is_empty() {
+        return "nothing".to_string();
+    }
+    comparisons
+        .iter()
+        .map(|(a, b)| format!("{a}<{b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `t0, t2` or `nobody`.

@@ -8,9 +8,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-use crate::model::{Observation, OpResult, TaskId};
+use crate::model::{Comparison, Observation, OpResult, TaskId};
 use crate::scenario::{Op, ParseError};
-use crate::subject::{OpFuture, Subject};
+use crate::subject::{take_comparisons, OpFuture, Subject};
 
 /// One step the explorer can take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,6 +114,8 @@ pub struct StepReport {
     pub result: Option<OpResult>,
     /// The wakes that happened during the step, in order.
     pub wakes: Vec<WakeRecord>,
+    /// The comparisons of items the queue made during the step, in order.
+    pub comparisons: Vec<Comparison>,
 }
 
 /// Runs the tasks of one scenario on one queue.
@@ -126,6 +128,8 @@ pub struct Executor<'q> {
 impl<'q> Executor<'q> {
     /// Tasks with these programs, none started.
     pub fn new(subject: &'q dyn Subject, programs: &[Vec<Op>]) -> Self {
+        // Comparisons left on this thread by an earlier run are not ours.
+        take_comparisons();
         let log = Arc::new(Mutex::new(Vec::new()));
         let tasks = programs
             .iter()
@@ -227,7 +231,11 @@ impl<'q> Executor<'q> {
                 woken.woken = true;
             }
         }
-        Some(StepReport { result, wakes })
+        Some(StepReport {
+            result,
+            wakes,
+            comparisons: take_comparisons(),
+        })
     }
 
     /// The generation of the task's current waker.

@@ -2,9 +2,10 @@
 //! of short programs for a few tasks, for each kind and maxsize.
 //!
 //! Tasks are interchangeable (every schedule is explored), so a family holds
-//! each multiset of programs once. Puts carry distinct items whose order
-//! differs from the order of the puts, so that FIFO, LIFO and priority
-//! orders can be told apart.
+//! each multiset of programs once. Puts carry items whose keys differ from
+//! the order of the puts, some of them equal, each with its own tag: FIFO,
+//! LIFO and priority orders can be told apart, and so can `heapq`'s order
+//! among equal items.
 
 use crate::scenario::{Item, Kind, Op, Scenario};
 
@@ -23,17 +24,81 @@ pub struct Family {
     pub min_ops: usize,
     /// Most operations per task.
     pub max_ops: usize,
-    /// The operations to draw from (items in them are replaced).
+    /// The operations to draw from.
     pub alphabet: Vec<Op>,
     /// Kinds to cover.
     pub kinds: Vec<Kind>,
     /// Maxsizes to cover.
     pub maxsizes: Vec<usize>,
+    /// How the puts get their items.
+    pub items: Items,
 }
 
-/// Every operation but `yield` (which adds schedules, not behaviours).
+/// How the puts of a family's scenarios get their items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Items {
+    /// Keys from a fixed mix (some equal, not ascending), tags `a`, `b`, ...
+    /// in the order of the puts; the alphabet's items are placeholders.
+    Mixed,
+    /// The alphabet's keys as they are, tags `a`, `b`, ... in put order:
+    /// for families built around ties.
+    KeysAsGiven,
+}
+
+impl Family {
+    /// A family of `tasks` varying tasks of `ops` operations each, drawn
+    /// from `alphabet`, over every kind, maxsize 0 and 1, mixed items.
+    pub fn new(
+        name: &'static str,
+        tasks: usize,
+        ops: std::ops::RangeInclusive<usize>,
+        alphabet: Vec<Op>,
+    ) -> Family {
+        Family {
+            name,
+            fixed: Vec::new(),
+            tasks,
+            min_ops: *ops.start(),
+            max_ops: *ops.end(),
+            alphabet,
+            kinds: Kind::ALL.to_vec(),
+            maxsizes: vec![0, 1],
+            items: Items::Mixed,
+        }
+    }
+
+    /// The same family, with these tasks first in every scenario.
+    pub fn with_fixed(mut self, fixed: Vec<Vec<Op>>) -> Family {
+        self.fixed = fixed;
+        self
+    }
+
+    /// The same family, for these kinds only.
+    pub fn kinds(mut self, kinds: &[Kind]) -> Family {
+        self.kinds = kinds.to_vec();
+        self
+    }
+
+    /// The same family, for these maxsizes only.
+    pub fn maxsizes(mut self, maxsizes: &[usize]) -> Family {
+        self.maxsizes = maxsizes.to_vec();
+        self
+    }
+
+    /// The same family, its puts keeping the alphabet's keys.
+    pub fn keys_as_given(mut self) -> Family {
+        self.items = Items::KeysAsGiven;
+        self
+    }
+}
+
+/// A put of a placeholder item (the family gives it its item).
+const PUT: Op = Op::Put(Item::plain(0));
+
+/// Every operation but `yield` and `cancel` (which add schedules, not
+/// behaviours, when every drop of every future is explored anyway).
 pub fn queue_ops() -> Vec<Op> {
-    Op::all_with_item(0)
+    Op::all_with_item(Item::plain(0))
         .into_iter()
         .filter(|op| *op != Op::Yield)
         .collect()
@@ -42,72 +107,104 @@ pub fn queue_ops() -> Vec<Op> {
 /// The families `cargo test` explores exhaustively (kept under a few minutes).
 pub fn test_families() -> Vec<Family> {
     vec![
-        Family {
-            name: "2 tasks x up to 2 ops",
-            fixed: Vec::new(),
-            tasks: 2,
-            min_ops: 1,
-            max_ops: 2,
-            alphabet: queue_ops(),
-            kinds: Kind::ALL.to_vec(),
-            maxsizes: vec![0, 1],
-        },
-        Family {
-            name: "3 tasks x 1 op",
-            fixed: Vec::new(),
-            tasks: 3,
-            min_ops: 1,
-            max_ops: 1,
-            alphabet: queue_ops(),
-            kinds: Kind::ALL.to_vec(),
-            maxsizes: vec![0, 1],
-        },
-        Family {
-            name: "3 getters + 1 x 1-3 ops",
-            fixed: vec![vec![Op::Get]; 3],
-            tasks: 1,
-            min_ops: 1,
-            max_ops: 3,
-            alphabet: vec![Op::Put(0), Op::Get, Op::TryGet, Op::ShutdownImmediate],
-            kinds: vec![Kind::Fifo],
-            maxsizes: vec![0],
-        },
-        Family {
-            name: "3 putters + 1 x 1-3 ops",
-            fixed: vec![vec![Op::Put(0)]; 3],
-            tasks: 1,
-            min_ops: 1,
-            max_ops: 3,
-            alphabet: vec![Op::Put(0), Op::Get, Op::TryGet, Op::Shutdown],
-            kinds: vec![Kind::Fifo],
-            maxsizes: vec![1],
-        },
+        Family::new("2 tasks x up to 2 ops", 2, 1..=2, queue_ops()),
+        Family::new("3 tasks x 1 op", 3, 1..=1, queue_ops()),
+        Family::new(
+            "3 getters + 1 x 1-3 ops",
+            1,
+            1..=3,
+            vec![PUT, Op::Get, Op::TryGet, Op::ShutdownImmediate],
+        )
+        .with_fixed(vec![vec![Op::Get]; 3])
+        .kinds(&[Kind::Fifo])
+        .maxsizes(&[0]),
+        Family::new(
+            "3 putters + 1 x 1-3 ops",
+            1,
+            1..=3,
+            vec![PUT, Op::Get, Op::TryGet, Op::Shutdown],
+        )
+        .with_fixed(vec![vec![PUT]; 3])
+        .kinds(&[Kind::Fifo])
+        .maxsizes(&[1]),
+        tie_family(),
     ]
 }
 
+/// `PriorityQueue` with ties: two tasks putting keys 0 and 1 (mostly equal)
+/// and getting, with waiting getters woken by puts of equal items.
+pub fn tie_family() -> Family {
+    Family::new(
+        "ties: 2 tasks x up to 3 ops",
+        2,
+        1..=3,
+        vec![
+            Op::Put(Item::plain(1)),
+            Op::Put(Item::plain(0)),
+            Op::Get,
+            Op::ShutdownImmediate,
+        ],
+    )
+    .kinds(&[Kind::Priority])
+    .keys_as_given()
+}
+
+/// One task, up to `max_ops` puts of keys 0, 1 and 2 and gets, every
+/// program: heaps of ties built and popped in every order. Polls only
+/// (one task has one schedule); the CPython oracle runs it too.
+pub fn tie_programs(max_ops: usize) -> Family {
+    Family::new(
+        "ties: 1 task x up to 6 ops",
+        1,
+        1..=max_ops,
+        vec![
+            Op::Put(Item::plain(1)),
+            Op::Put(Item::plain(0)),
+            Op::Put(Item::plain(2)),
+            Op::Get,
+            Op::ShutdownImmediate,
+        ],
+    )
+    .kinds(&[Kind::Priority])
+    .maxsizes(&[0])
+    .keys_as_given()
+}
+
 /// One task that puts items and gets them back, in two patterns, for every
-/// order of five distinct items, a few with repeats, and 100 shuffles of
-/// nine: the orderings (`ORDER-1..3`) with more items than the families
-/// hold (the interleaved pattern uses the first five). Polls only.
+/// order of five distinct keys, every order of five keys with ties (five
+/// equal, and 1,1,1,2,2), a few more with repeats, and 100 shuffles of nine
+/// keys, a third of them equal to another: the orderings (`ORDER-1..3`) with
+/// more items than the families hold (the interleaved pattern uses the
+/// first five), and pops that descend through several levels of ties. Each
+/// put's item is tagged `a`, `b`, ... in put order. Polls only.
 pub fn order_scenarios() -> Vec<Scenario> {
-    let mut orders: Vec<Vec<Item>> = permutations(&[1, 2, 3, 4, 5]);
+    let mut orders: Vec<Vec<u32>> = permutations(&[1, 2, 3, 4, 5]);
+    orders.extend(distinct_orders(&[1, 1, 1, 2, 2]));
     orders.extend([
+        vec![1, 1, 1, 1, 1],
         vec![2, 1, 2, 1, 3],
         vec![3, 3, 1, 1, 2],
         vec![5, 5, 5, 4, 4],
     ]);
-    // Deeper heaps: 100 shuffles of nine items (fixed seed).
+    // Deeper heaps: 100 shuffles of nine keys, 1 to 9 or with ties (fixed seed).
     let mut rng = crate::explore::SplitMix64::new(9);
-    for _ in 0..100 {
-        let mut items: Vec<Item> = (1..=9).collect();
-        for i in (1..items.len()).rev() {
-            items.swap(i, rng.below(i + 1));
+    for shuffle in 0..100 {
+        let mut keys: Vec<u32> = (1..=9)
+            .map(|k| if shuffle % 2 == 0 { k } else { k / 3 })
+            .collect();
+        for i in (1..keys.len()).rev() {
+            keys.swap(i, rng.below(i + 1));
         }
-        orders.push(items);
+        orders.push(keys);
     }
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        for items in &orders {
+        for keys in &orders {
+            let items: Vec<Item> = keys
+                .iter()
+                .zip('a'..)
+                .map(|(&key, tag)| Item::tagged(key, tag))
+                .collect();
             let all_then_gets: Vec<Op> = items
                 .iter()
                 .map(|&i| Op::Put(i))
@@ -152,7 +249,15 @@ pub fn order_scenarios() -> Vec<Scenario> {
     out
 }
 
-fn permutations(items: &[Item]) -> Vec<Vec<Item>> {
+/// Every distinct order of `keys` (a multiset).
+fn distinct_orders(keys: &[u32]) -> Vec<Vec<u32>> {
+    let mut all = permutations(keys);
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+fn permutations(items: &[u32]) -> Vec<Vec<u32>> {
     if items.len() <= 1 {
         return vec![items.to_vec()];
     }
@@ -172,27 +277,14 @@ fn permutations(items: &[Item]) -> Vec<Vec<Item>> {
 /// programs of up to 3 operations, and 3 tasks of 1 operation.
 pub fn default_families() -> Vec<Family> {
     let mut families = test_families();
-    families[0] = Family {
-        name: "2 tasks x up to 3 ops",
-        max_ops: 3,
-        ..families[0].clone()
-    };
+    families[0] = Family::new("2 tasks x up to 3 ops", 2, 1..=3, queue_ops());
     families
 }
 
 /// `explore --large`: the default families, and 3 tasks of 2 operations.
 pub fn large_families() -> Vec<Family> {
     let mut families = default_families();
-    families.push(Family {
-        name: "3 tasks x up to 2 ops",
-        fixed: Vec::new(),
-        tasks: 3,
-        min_ops: 1,
-        max_ops: 2,
-        alphabet: queue_ops(),
-        kinds: Kind::ALL.to_vec(),
-        maxsizes: vec![0, 1],
-    });
+    families.push(Family::new("3 tasks x up to 2 ops", 3, 1..=2, queue_ops()));
     families
 }
 
@@ -205,11 +297,14 @@ impl Family {
         for &kind in &self.kinds {
             for &maxsize in &self.maxsizes {
                 multisets(&programs, self.tasks, 0, &mut chosen, &mut |picked| {
-                    out.push(with_items(Scenario {
-                        kind,
-                        maxsize,
-                        tasks: self.fixed.iter().chain(picked).cloned().collect(),
-                    }));
+                    out.push(with_items(
+                        Scenario {
+                            kind,
+                            maxsize,
+                            tasks: self.fixed.iter().chain(picked).cloned().collect(),
+                        },
+                        self.items,
+                    ));
                 });
             }
         }
@@ -258,21 +353,24 @@ fn multisets(
     }
 }
 
-/// Gives the puts of a scenario distinct items, not in ascending order.
-fn with_items(mut scenario: Scenario) -> Scenario {
-    const ITEMS: [Item; 8] = [2, 1, 3, 5, 4, 7, 6, 8];
-    let mut next = 0;
-    for op in scenario.tasks.iter_mut().flatten() {
-        let item = ITEMS[next % ITEMS.len()] + 10 * (next / ITEMS.len()) as Item;
-        match op {
-            Op::Put(value) | Op::TryPut(value) => {
-                *value = item;
-                next += 1;
-            }
-            _ => {}
+/// Gives the puts of a scenario their items: tags `a`, `b`, ... in put
+/// order, and keys from a fixed mix (not ascending, some equal) or as given.
+fn with_items(mut scenario: Scenario, items: Items) -> Scenario {
+    const KEYS: [u32; 8] = [2, 1, 1, 3, 2, 0, 1, 2];
+    if items == Items::Mixed {
+        let puts = scenario
+            .tasks
+            .iter_mut()
+            .flatten()
+            .filter_map(|op| match op {
+                Op::Put(item) | Op::TryPut(item) => Some(item),
+                _ => None,
+            });
+        for (index, item) in puts.enumerate() {
+            item.key = KEYS[index % KEYS.len()] + 10 * (index / KEYS.len()) as u32;
         }
     }
-    scenario
+    scenario.with_tagged_puts()
 }
 
 #[cfg(test)]
@@ -281,26 +379,28 @@ mod tests {
 
     #[test]
     fn counts_multisets_once() {
-        let family = Family {
-            name: "t",
-            fixed: Vec::new(),
-            tasks: 2,
-            min_ops: 1,
-            max_ops: 1,
-            alphabet: vec![Op::Get, Op::Put(0), Op::Join],
-            kinds: vec![Kind::Fifo],
-            maxsizes: vec![0],
-        };
+        let family = Family::new("t", 2, 1..=1, vec![Op::Get, PUT, Op::Join])
+            .kinds(&[Kind::Fifo])
+            .maxsizes(&[0]);
         // 3 programs, multisets of 2: 3 * 4 / 2 = 6.
         assert_eq!(family.scenarios().len(), 6);
     }
 
     #[test]
-    fn puts_get_distinct_items() {
-        let scenario = with_items("fifo | put 0, put 0 | try_put 0".parse().unwrap());
+    fn puts_get_tagged_items_some_equal() {
+        let text = "fifo | put 0, put 0 | try_put 0";
+        let scenario = with_items(text.parse().unwrap(), Items::Mixed);
         assert_eq!(
             scenario.to_string(),
-            "fifo maxsize=0 | put 2, put 1 | try_put 3"
+            "fifo maxsize=0 | put 2a, put 1b | try_put 1c"
+        );
+        let scenario = with_items(
+            "priority | put 1, put 0 | put 1".parse().unwrap(),
+            Items::KeysAsGiven,
+        );
+        assert_eq!(
+            scenario.to_string(),
+            "priority maxsize=0 | put 1a, put 0b | put 1c"
         );
     }
 }

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod cpython;
 pub mod executor;
 pub mod explore;
 pub mod families;

@@ -1,17 +1,21 @@
-//! The command-line explorer: `explore`, `replay <string>`, `outcomes <file>`.
+//! The command-line explorer: `explore`, `replay`, `outcomes`, `cpython`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use aioqueue_sim::check::{run, RunOptions, RunReport};
+use aioqueue_sim::cpython;
 use aioqueue_sim::explore::{
     dfs, minimise::minimise, pct::PctScheduler, random, replay::ReplayScheduler, SplitMix64,
 };
-use aioqueue_sim::families::{default_families, large_families, order_scenarios, test_families};
+use aioqueue_sim::families::{
+    default_families, large_families, order_scenarios, test_families, tie_programs,
+};
 use aioqueue_sim::model::OpResult;
 use aioqueue_sim::scenario::Scenario;
 use aioqueue_sim::trace::{render, Replay};
@@ -25,9 +29,25 @@ usage:
       then RUNS random and RUNS PCT runs of random scenarios
   aioqueue-sim replay '<scenario> @ <schedule>'
       the numbered trace of one schedule
-  aioqueue-sim outcomes FILE [--with-cancel]
-      every distinct outcome of the scenario in FILE (polls only, unless
-      --with-cancel adds cancellations and spurious polls)";
+  aioqueue-sim replay --asyncio '<scenario>'
+      the trace of the one schedule CPython's event loop gives the scenario
+  aioqueue-sim outcomes FILE|'<scenario>' [--with-cancel | --asyncio]
+      every distinct outcome of the scenario (polls only, unless
+      --with-cancel adds cancellations and spurious polls); --asyncio: the
+      one outcome asyncio gives, with its trace
+  aioqueue-sim cpython [--random RUNS] [--seed SEED] [--only FAMILY] [FILE|'<scenario>'...]
+      runs scenarios on real CPython asyncio and on aioqueue (asyncio
+      scheduler), and compares every result, wake, comparison and count;
+      without FILEs: the small exhaustive families, the tie families, every
+      file in sim/scenarios/, and RUNS random scenarios (default 20000, seed
+      from the date); exits 1 on any difference
+
+scenarios: `fifo|lifo|priority maxsize=N | <task 0 ops> | <task 1 ops> ...`,
+  ops separated by commas: put X, try_put X, get, try_get, task_done, join,
+  shutdown, shutdown_immediate, yield, cancel N (Task.cancel() of task N).
+  An item X is a key and an optional letter comparisons ignore: 1, 1a, 1b.
+schedules: p0 (poll task 0), s0 (poll it again, same waker), f0 (again,
+  new waker), d0 (drop its future: cancel)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +55,7 @@ fn main() -> ExitCode {
         Some("explore") => explore(&args[1..]),
         Some("replay") => replay(&args[1..]),
         Some("outcomes") => outcomes(&args[1..]),
+        Some("cpython") => cpython(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -226,6 +247,10 @@ fn progress(name: &str, done: usize, total: usize) {
 }
 
 fn replay(args: &[String]) -> Result<bool, String> {
+    if args.first().map(String::as_str) == Some("--asyncio") {
+        let scenario = scenario_argument(&args[1..])?;
+        return show_asyncio_run(&scenario);
+    }
     let text = args.join(" ");
     let replay = Replay::parse(&text).map_err(|e| format!("{e}\n{USAGE}"))?;
     let report = run(
@@ -245,10 +270,48 @@ fn replay(args: &[String]) -> Result<bool, String> {
     Ok(report.failure.is_none())
 }
 
+/// A scenario given as a file name or inline (the words joined).
+fn scenario_argument(words: &[String]) -> Result<Scenario, String> {
+    let words: Vec<&String> = words.iter().filter(|w| !w.starts_with("--")).collect();
+    let first = words.first().ok_or_else(|| USAGE.to_string())?;
+    let looks_like_a_path = first.contains('/') || first.ends_with(".txt");
+    if words.len() == 1 && (looks_like_a_path || Path::new(first.as_str()).is_file()) {
+        let text = std::fs::read_to_string(first.as_str())
+            .map_err(|e| format!("cannot read {first}: {e}"))?;
+        return text.parse().map_err(|e| format!("{first}: {e}"));
+    }
+    let text = words
+        .iter()
+        .map(|w| w.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    text.parse().map_err(|e| format!("`{text}`: {e}\n{USAGE}"))
+}
+
+/// The trace of the run asyncio gives, as the simulator shows it and in
+/// the line format compared with CPython.
+fn show_asyncio_run(scenario: &Scenario) -> Result<bool, String> {
+    let report = cpython::run_asyncio(scenario)?;
+    print!("{}", render(&report));
+    println!("as compared with CPython (`cpython` command):");
+    for line in cpython::trace::render(&report) {
+        println!("  {line}");
+    }
+    Ok(report.failure.is_none())
+}
+
 fn outcomes(args: &[String]) -> Result<bool, String> {
-    let path = args.first().ok_or_else(|| USAGE.to_string())?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let scenario: Scenario = text.parse().map_err(|e| format!("{path}: {e}"))?;
+    let scenario = scenario_argument(args)?;
+    if args.iter().any(|a| a == "--asyncio") {
+        println!("scenario: {scenario}");
+        let report = cpython::run_asyncio(&scenario)?;
+        println!(
+            "the one outcome asyncio gives:\n{}",
+            describe_outcome(&report)
+        );
+        println!("e.g. {}", aioqueue_sim::trace::replay_string(&report));
+        return Ok(report.failure.is_none());
+    }
     let with_cancel = args.iter().any(|a| a == "--with-cancel");
     let options = RunOptions {
         spurious: with_cancel,
@@ -278,6 +341,119 @@ fn outcomes(args: &[String]) -> Result<bool, String> {
         return Ok(false);
     }
     Ok(true)
+}
+
+/// `cpython`: the scenarios of the chosen scope, on CPython and on aioqueue.
+fn cpython(args: &[String]) -> Result<bool, String> {
+    let started = Instant::now();
+    let python = cpython::python::find()?;
+    let files: Vec<&String> = positional(args, &["--random", "--seed", "--only"]);
+    let default_runs = if files.is_empty() { 20_000 } else { 0 };
+    let random_runs: usize = flag(args, "--random", default_runs)?;
+    let seed: u64 = flag(args, "--seed", cpython::date_seed())?;
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .map(|at| {
+            args.get(at + 1)
+                .cloned()
+                .ok_or("--only needs a family name")
+        })
+        .transpose()?;
+    let mut parts: Vec<(String, Vec<Scenario>)> = Vec::new();
+    if files.is_empty() {
+        let mut families = test_families();
+        families.push(tie_programs(6));
+        for family in families {
+            if only.as_ref().is_none_or(|name| *name == family.name) {
+                parts.push((format!("family `{}`", family.name), family.scenarios()));
+            }
+        }
+        if only.is_none() {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+            parts.push((
+                format!("files in {}", dir.display()),
+                cpython::scenario_files(&dir)?,
+            ));
+        }
+    } else {
+        let mut listed = Vec::new();
+        for file in &files {
+            listed.push(scenario_argument(std::slice::from_ref(*file))?);
+        }
+        parts.push(("the scenarios given".to_string(), listed));
+    }
+    if random_runs > 0 {
+        let mut rng = SplitMix64::new(seed);
+        let list = (0..random_runs)
+            .map(|_| random::random_scenario(&mut rng, 4, 4))
+            .collect();
+        parts.push((format!("random (seed {seed}, up to 4 tasks x 4 ops)"), list));
+    }
+    let mut total = cpython::Coverage::default();
+    let mut differences = Vec::new();
+    let (mut python_seconds, mut rust_seconds) = (0.0, 0.0);
+    let mut header = String::new();
+    for (index, (name, scenarios)) in parts.iter().enumerate() {
+        let part_start = Instant::now();
+        // Scenarios the user named are shown side by side, same or not.
+        let show = index == 0 && !files.is_empty();
+        let compared = cpython::compare_keeping(&python, scenarios, show)?;
+        for pair in &compared.pairs {
+            println!("{}", pair.render());
+        }
+        header.clone_from(&compared.python);
+        println!(
+            "  {name}: {} scenarios, {} identical, {} different ({:.1} s)",
+            scenarios.len(),
+            compared.coverage.identical,
+            compared.differences.len(),
+            part_start.elapsed().as_secs_f64()
+        );
+        python_seconds += compared.python_seconds;
+        rust_seconds += compared.rust_seconds;
+        total.add(&compared.coverage);
+        differences.extend(compared.differences);
+    }
+    println!("oracle: {header} ({})", python.display());
+    println!(
+        "covered: {} wakes, {} lost races (woken, then waited again), {} cancelled woken waiters, {} cancelled waiting tasks, {} shutdowns, {} comparisons of equal keys",
+        total.wakes, total.lost_races, total.cancelled_notified, total.cancelled_waiting, total.shutdowns, total.ties
+    );
+    println!(
+        "time: CPython {python_seconds:.1} s, aioqueue {rust_seconds:.1} s, {:.1} s in all",
+        started.elapsed().as_secs_f64()
+    );
+    let shown_already = !files.is_empty();
+    for difference in differences.iter().filter(|_| !shown_already).take(5) {
+        println!("\n{}", difference.render());
+    }
+    if differences.len() > 5 {
+        println!("({} more differences not shown)", differences.len() - 5);
+    }
+    println!(
+        "cpython: {} identical, {} different",
+        total.identical,
+        differences.len()
+    );
+    Ok(differences.is_empty())
+}
+
+/// Arguments that are not flags nor a flag's value.
+fn positional<'a>(args: &'a [String], with_value: &[&str]) -> Vec<&'a String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for arg in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if with_value.contains(&arg.as_str()) {
+            skip = true;
+        } else if !arg.starts_with("--") {
+            out.push(arg);
+        }
+    }
+    out
 }
 
 /// Each task's results and the queue's end state, one line per task.

@@ -65,6 +65,9 @@ pub enum OpResult {
     TaskDoneError,
 }
 
+/// One question a priority queue asked of its items: "is `.0 < .1`?".
+pub type Comparison = (Item, Item);
+
 /// What one event did: what the task saw, and whom it woke, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
@@ -72,6 +75,8 @@ pub struct Outcome {
     pub result: Option<OpResult>,
     /// The tasks woken by this event, in the order they were woken.
     pub woken: Vec<TaskId>,
+    /// The comparisons the event made, in order (`PriorityQueue` only).
+    pub comparisons: Vec<Comparison>,
     /// If the task now waits: in which list, at which place (1 = first).
     pub waits_at: Option<(List, usize)>,
 }
@@ -109,8 +114,11 @@ struct Task {
 pub struct Model {
     kind: Kind,
     maxsize: usize,
-    /// The items, in the order they were put.
+    /// The items: in the order they were put (FIFO, LIFO), or as `heapq`
+    /// lays out its list (priority).
     items: Vec<Item>,
+    /// The comparisons of the event under way (empty between events).
+    asked: Vec<Comparison>,
     getters: VecDeque<TaskId>,
     putters: VecDeque<TaskId>,
     joiners: VecDeque<TaskId>,
@@ -126,6 +134,7 @@ impl Model {
             kind: scenario.kind,
             maxsize: scenario.maxsize,
             items: Vec::new(),
+            asked: Vec::new(),
             getters: VecDeque::new(),
             putters: VecDeque::new(),
             joiners: VecDeque::new(),
@@ -238,6 +247,7 @@ impl Model {
         Outcome {
             result,
             woken,
+            comparisons: std::mem::take(&mut self.asked),
             waits_at,
         }
     }
@@ -269,8 +279,23 @@ impl Model {
         Outcome {
             result: None,
             woken,
+            comparisons: std::mem::take(&mut self.asked),
             waits_at: None,
         }
+    }
+
+    /// Takes every item left, in get order, as repeated `get_nowait`s
+    /// would (the end-of-run accounting), with the comparisons made.
+    pub fn drain(&mut self) -> (Vec<Item>, Vec<Comparison>) {
+        let items =
+            std::iter::from_fn(|| (!self.is_empty()).then(|| self.take_next_item())).collect();
+        (items, std::mem::take(&mut self.asked))
+    }
+
+    /// Tasks waiting in `join` (asyncio: the not-done futures of
+    /// `_finished._waiters`).
+    pub fn joiners(&self) -> usize {
+        self.joiners.len()
     }
 
     // ----- The operations ----------------------------------------------------
@@ -321,6 +346,9 @@ impl Model {
                 woken.push(task);
                 None
             }
+            // The request itself changes nothing in the queue; the drop it
+            // asks for is an event of its own (`cancel`).
+            Op::Cancel(_) => Some(OpResult::Ok),
         }
     }
 
@@ -332,7 +360,7 @@ impl Model {
         if self.is_full() {
             return OpResult::Full(item);
         }
-        self.items.push(item);
+        self.push_item(item);
         self.unfinished += 1;
         self.wake_next(List::Getters, woken);
         OpResult::Ok
@@ -387,16 +415,82 @@ impl Model {
 
     // ----- Helpers -----------------------------------------------------------
 
-    /// The item `get` takes: first put (FIFO), last put (LIFO), or smallest. [ORDER-1..3]
+    /// Where `put` stores an item: at the back (FIFO, LIFO), or as
+    /// `heapq.heappush` does. [ORDER-1..3]
+    fn push_item(&mut self, item: Item) {
+        self.items.push(item);
+        if self.kind == Kind::Priority {
+            let last = self.items.len() - 1;
+            self.sift_toward_root(last);
+        }
+    }
+
+    /// The item `get` takes: first put (FIFO), last put (LIFO), or
+    /// `heapq.heappop`'s. [ORDER-1..3]
     fn take_next_item(&mut self) -> Item {
-        let index = match self.kind {
-            Kind::Fifo => 0,
-            Kind::Lifo => self.items.len() - 1,
-            Kind::Priority => (0..self.items.len())
-                .min_by_key(|&i| self.items[i])
-                .unwrap_or(0),
-        };
-        self.items.remove(index)
+        match self.kind {
+            Kind::Fifo => self.items.remove(0),
+            Kind::Lifo => self.items.pop().unwrap_or(Item::plain(0)),
+            Kind::Priority => self.heappop(),
+        }
+    }
+
+    // ----- heapq, as CPython's C `_heapq` runs it -----------------------------
+    //
+    // Written from the algorithm's description, independently of
+    // `aioqueue`'s heap: the checker compares the two comparison by
+    // comparison.
+
+    /// "Is `a < b`?", recorded.
+    fn less(&mut self, a: usize, b: usize) -> bool {
+        let (a, b) = (self.items[a], self.items[b]);
+        self.asked.push((a, b));
+        a.less(&b)
+    }
+
+    /// `heappop`: the last item replaces the root, and the root is returned
+    /// after `_siftup` has put the replacement in its place.
+    fn heappop(&mut self) -> Item {
+        let last = self.items.pop().unwrap_or(Item::plain(0));
+        if self.items.is_empty() {
+            return last;
+        }
+        let top = std::mem::replace(&mut self.items[0], last);
+        self.sift_to_leaf_then_back();
+        top
+    }
+
+    /// `_siftdown(heap, 0, pos)`: while the item is less than its parent,
+    /// the parent comes down.
+    fn sift_toward_root(&mut self, mut pos: usize) {
+        while pos > 0 {
+            let parent = (pos - 1) >> 1;
+            if !self.less(pos, parent) {
+                break;
+            }
+            self.items.swap(pos, parent);
+            pos = parent;
+        }
+    }
+
+    /// `_siftup(heap, 0)`: the smaller child moves up, level by level, until
+    /// the root's item stands at a leaf (the right child is taken unless the
+    /// left is less than it), then `_siftdown` from there.
+    fn sift_to_leaf_then_back(&mut self) {
+        let end = self.items.len();
+        let mut pos = 0;
+        while pos < end >> 1 {
+            let left = 2 * pos + 1;
+            let right = left + 1;
+            let child = if right < end && !self.less(left, right) {
+                right
+            } else {
+                left
+            };
+            self.items.swap(pos, child);
+            pos = child;
+        }
+        self.sift_toward_root(pos);
     }
 
     /// Appends the task to the back of a list.

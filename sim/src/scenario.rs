@@ -8,12 +8,93 @@
 //! The first part names the kind (`fifo`, `lifo`, `priority`) and the
 //! maxsize; each further part is one task's program, operations separated by
 //! commas. In a file, a newline may stand for `|`, and `#` starts a comment.
+//!
+//! An item is a priority and an optional one-letter tag that comparisons
+//! ignore (`put 1a`, `put 1b`, `put 3`), so that two items can tie, as
+//! Python objects whose `__lt__` looks at a priority field only.
 
 use std::fmt;
 use std::str::FromStr;
 
-/// An item: a small number, so that traces stay readable.
-pub type Item = u32;
+/// An item: a priority `key`, and a `tag` that comparisons ignore (so that
+/// equal items can still be told apart). Written `1a`, or `1` without a tag.
+///
+/// `Eq`, `Ord` and `Hash` look at both fields (for sorting and maps); the
+/// priority order of the queue looks at the key alone ([`Item::less`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Item {
+    /// The priority: what `PriorityQueue` compares.
+    pub key: u32,
+    /// A lower-case letter, or `None`; never compared by the queue.
+    pub tag: Option<char>,
+}
+
+impl Item {
+    /// An item without a tag.
+    pub const fn plain(key: u32) -> Item {
+        Item { key, tag: None }
+    }
+
+    /// An item with a tag.
+    pub const fn tagged(key: u32, tag: char) -> Item {
+        Item {
+            key,
+            tag: Some(tag),
+        }
+    }
+
+    /// The one question a priority queue asks: is `self < other`, by key?
+    pub fn less(&self, other: &Item) -> bool {
+        self.key < other.key
+    }
+}
+
+impl From<u32> for Item {
+    fn from(key: u32) -> Item {
+        Item::plain(key)
+    }
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.key)?;
+        match self.tag {
+            Some(tag) => write!(f, "{tag}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for Item {
+    type Err = ParseError;
+
+    /// `1`, `12`, `1a`: digits, then at most one lower-case letter.
+    fn from_str(word: &str) -> Result<Item, ParseError> {
+        let digits = word.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        let tag = &word[digits.len()..];
+        let bad = || {
+            ParseError::new(format!(
+                "`{word}` is not an item: a number, then at most one letter (`1`, `1a`)"
+            ))
+        };
+        let key = digits.parse().map_err(|_| bad())?;
+        let mut letters = tag.chars();
+        match (letters.next(), letters.next()) {
+            (None, _) => Ok(Item::plain(key)),
+            (Some(tag), None) => Ok(Item::tagged(key, tag)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// A task's number: `t0` is the first task of a scenario.
+pub type TaskIndex = usize;
 
 /// The ordering discipline under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,10 +141,16 @@ pub enum Op {
     ShutdownImmediate,
     /// Return `Pending` once after waking oneself: a scheduling point.
     Yield,
+    /// `tasks[n].cancel()`: asks for task `n`'s current operation to be
+    /// cancelled. Under the asyncio scheduler it is delivered as asyncio
+    /// delivers `Task.cancel()`; the other schedulers explore every drop of
+    /// every future anyway, so there it does nothing by itself.
+    Cancel(TaskIndex),
 }
 
 impl Op {
-    /// Every operation without an item, and the two with one (given `item`).
+    /// Every operation without an item or a task, and the two with an item
+    /// (given `item`).
     pub fn all_with_item(item: Item) -> [Op; 9] {
         [
             Op::Put(item),
@@ -99,6 +186,7 @@ impl fmt::Display for Op {
             Op::Shutdown => f.write_str("shutdown"),
             Op::ShutdownImmediate => f.write_str("shutdown_immediate"),
             Op::Yield => f.write_str("yield"),
+            Op::Cancel(task) => write!(f, "cancel {task}"),
         }
     }
 }
@@ -111,23 +199,27 @@ impl FromStr for Op {
         let name = words
             .next()
             .ok_or_else(|| ParseError::new("empty operation"))?;
-        let item = words.next().map(|word| {
-            word.parse::<Item>().map_err(|_| {
-                ParseError::new(format!("`{word}` is not an item (a number) in `{text}`"))
-            })
-        });
+        let argument = words.next();
         if let Some(extra) = words.next() {
             return Err(ParseError::new(format!("unexpected `{extra}` in `{text}`")));
         }
-        let needs_item = |make: fn(Item) -> Op| match &item {
-            Some(item) => item.clone().map(make),
+        let item = || match argument {
+            Some(word) => word.parse::<Item>(),
             None => Err(ParseError::new(format!(
-                "`{name}` needs an item, as in `{name} 1`"
+                "`{name}` needs an item, as in `{name} 1` or `{name} 1a`"
             ))),
         };
         let op = match name {
-            "put" => return needs_item(Op::Put),
-            "try_put" => return needs_item(Op::TryPut),
+            "put" => return item().map(Op::Put),
+            "try_put" => return item().map(Op::TryPut),
+            "cancel" => {
+                return match argument.map(str::parse) {
+                    Some(Ok(task)) => Ok(Op::Cancel(task)),
+                    _ => Err(ParseError::new(format!(
+                        "`cancel` needs a task number, as in `cancel 1`, in `{text}`"
+                    ))),
+                }
+            }
             "get" => Op::Get,
             "try_get" => Op::TryGet,
             "task_done" => Op::TaskDone,
@@ -137,7 +229,7 @@ impl FromStr for Op {
             "yield" => Op::Yield,
             _ => return Err(ParseError::new(format!("unknown operation `{name}`"))),
         };
-        if item.is_some() {
+        if argument.is_some() {
             return Err(ParseError::new(format!("`{name}` takes no item")));
         }
         Ok(op)
@@ -213,11 +305,48 @@ impl FromStr for Scenario {
                 program.split(',').map(|op| op.trim().parse()).collect()
             })
             .collect::<Result<Vec<Vec<Op>>, ParseError>>()?;
-        Ok(Scenario {
+        let scenario = Scenario {
             kind,
             maxsize,
             tasks,
-        })
+        };
+        scenario.check_cancels()?;
+        Ok(scenario)
+    }
+}
+
+impl Scenario {
+    /// The same scenario, each put's item tagged `a`, `b`, ... (then `a`
+    /// again after `z`) in the order the puts are written, task by task:
+    /// equal keys stay equal for the queue, and traces still tell them
+    /// apart.
+    pub fn with_tagged_puts(mut self) -> Scenario {
+        let puts = self.tasks.iter_mut().flatten().filter_map(|op| match op {
+            Op::Put(item) | Op::TryPut(item) => Some(item),
+            _ => None,
+        });
+        for (item, tag) in puts.zip(('a'..='z').cycle()) {
+            item.tag = Some(tag);
+        }
+        self
+    }
+
+    /// `cancel N` must name another task of the scenario: asyncio's
+    /// `Task.cancel()` of the running task itself has no counterpart here.
+    fn check_cancels(&self) -> Result<(), ParseError> {
+        for (task, program) in self.tasks.iter().enumerate() {
+            for op in program {
+                if let Op::Cancel(target) = *op {
+                    if target == task || target >= self.tasks.len() {
+                        return Err(ParseError::new(format!(
+                            "t{task}: `{op}` must name another task (0..{})",
+                            self.tasks.len()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -266,5 +395,25 @@ mod tests {
         assert!(err.to_string().contains("fifo"), "{err}");
         let err = "fifo | get 3".parse::<Scenario>().unwrap_err();
         assert!(err.to_string().contains("takes no item"), "{err}");
+        let err = "fifo | put 1ab".parse::<Scenario>().unwrap_err();
+        assert!(err.to_string().contains("`1ab`"), "{err}");
+        let err = "fifo | put a1".parse::<Scenario>().unwrap_err();
+        assert!(err.to_string().contains("`a1`"), "{err}");
+        let err = "fifo | get | cancel 1".parse::<Scenario>().unwrap_err();
+        assert!(err.to_string().contains("another task"), "{err}");
+        let err = "fifo | get | cancel x".parse::<Scenario>().unwrap_err();
+        assert!(err.to_string().contains("task number"), "{err}");
+    }
+
+    #[test]
+    fn items_with_tags_round_trip() {
+        let text = "priority maxsize=0 | put 1a, put 1b, try_put 12 | cancel 0, get";
+        let scenario: Scenario = text.parse().unwrap();
+        assert_eq!(scenario.tasks[0][0], Op::Put(Item::tagged(1, 'a')));
+        assert_eq!(scenario.tasks[0][2], Op::TryPut(Item::plain(12)));
+        assert_eq!(scenario.tasks[1][0], Op::Cancel(0));
+        assert_eq!(scenario.to_string(), text);
+        assert!(Item::tagged(1, 'b').less(&Item::plain(2)));
+        assert!(!Item::tagged(1, 'b').less(&Item::tagged(1, 'a')));
     }
 }

@@ -1,14 +1,16 @@
 //! The engine itself: determinism, replay, and that it catches a wrong
 //! implementation.
 
-use aioqueue::Queue;
+use aioqueue::{PriorityQueue, Queue};
 use aioqueue_sim::check::{run, run_on, RunOptions};
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::pct::PctScheduler;
 use aioqueue_sim::explore::random::{random_scenario, RandomScheduler};
 use aioqueue_sim::explore::replay::ReplayScheduler;
 use aioqueue_sim::explore::SplitMix64;
-use aioqueue_sim::scenario::Scenario;
+use aioqueue_sim::model::Observation;
+use aioqueue_sim::scenario::{Item, Op, Scenario};
+use aioqueue_sim::subject::{OpFuture, Ranked, Subject};
 use aioqueue_sim::trace::{render, replay_string, Replay};
 
 #[test]
@@ -79,14 +81,6 @@ fn dfs_counts_are_deterministic_and_cover_every_order() {
 fn catches_an_implementation_with_the_wrong_order() {
     // A FIFO queue judged as a LIFO one must be caught, with a readable trace.
     let scenario: Scenario = "lifo maxsize=0 | put 1, put 2, get".parse().unwrap();
-    let wrong = Queue::<u32>::new(0);
-    let report = run_on(
-        &wrong,
-        &scenario,
-        &mut ReplayScheduler::new(vec![]),
-        RunOptions::default(),
-    );
-    assert!(report.failure.is_none(), "an empty schedule checks nothing");
     let mut found = None;
     let (_, failure) = dfs::explore(&scenario, RunOptions::default(), |_| {});
     assert!(failure.is_none(), "the real LIFO queue agrees");
@@ -94,7 +88,7 @@ fn catches_an_implementation_with_the_wrong_order() {
         .unwrap()
         .schedule;
     let report = run_on(
-        &Queue::<u32>::new(0),
+        &Queue::<Ranked>::new(0),
         &scenario,
         &mut ReplayScheduler::new(schedule),
         RunOptions::default(),
@@ -121,7 +115,7 @@ fn catches_an_implementation_with_the_wrong_maxsize() {
         .unwrap()
         .schedule;
     let report = run_on(
-        &Queue::<u32>::new(2),
+        &Queue::<Ranked>::new(2),
         &scenario,
         &mut ReplayScheduler::new(schedule),
         RunOptions::default(),
@@ -132,5 +126,70 @@ fn catches_an_implementation_with_the_wrong_maxsize() {
     assert_eq!(
         divergence.step, 1,
         "is_full differs right after the first put"
+    );
+}
+
+/// A priority queue that keeps equal items in put order (a stable priority
+/// queue, as the model once was): the FIFO queue, when every key is equal.
+#[test]
+fn catches_a_stable_priority_queue_on_ties() {
+    let scenario: Scenario = "priority | put 1a, put 1b, put 1c, get, get, get"
+        .parse()
+        .unwrap();
+    let schedule = vec![aioqueue_sim::executor::Action::Poll(0); 6];
+    let report = run_on(
+        &Queue::<Ranked>::new(0),
+        &scenario,
+        &mut ReplayScheduler::new(schedule),
+        RunOptions::default(),
+    );
+    let divergence = report
+        .failure
+        .expect("FIFO order among ties is not heapq's");
+    // heapq compares at the second put (1b < 1a?), which FIFO never does.
+    assert_eq!(divergence.step, 2, "{}", divergence.what);
+    assert!(divergence.what.contains("1b<1a"), "{}", divergence.what);
+}
+
+/// The real `PriorityQueue`, plus one comparison of its own on every put:
+/// every item still comes out in the right order, but not by heapq's
+/// comparisons.
+struct ExtraComparison(PriorityQueue<Ranked>);
+
+impl Subject for ExtraComparison {
+    fn start(&self, op: Op) -> OpFuture<'_> {
+        if let Op::Put(item) | Op::TryPut(item) = op {
+            let _ = Ranked(item) < Ranked(item);
+        }
+        self.0.start(op)
+    }
+    fn observe(&self) -> Observation {
+        self.0.observe()
+    }
+    fn drain(&self) -> Vec<Item> {
+        self.0.drain()
+    }
+}
+
+#[test]
+fn catches_the_right_order_by_the_wrong_comparisons() {
+    let scenario: Scenario = "priority | try_put 2a, try_put 1b, get, get"
+        .parse()
+        .unwrap();
+    let (_, failure) = dfs::explore(&scenario, RunOptions::default(), |_| {});
+    assert!(failure.is_none(), "the real queue agrees");
+    let schedule = vec![aioqueue_sim::executor::Action::Poll(0); 4];
+    let report = run_on(
+        &ExtraComparison(PriorityQueue::new(0)),
+        &scenario,
+        &mut ReplayScheduler::new(schedule),
+        RunOptions::default(),
+    );
+    let divergence = report.failure.expect("an extra comparison is caught");
+    assert_eq!(divergence.step, 1, "{}", divergence.what);
+    assert!(
+        divergence.what.contains("compared 2a<2a"),
+        "{}",
+        divergence.what
     );
 }

@@ -4,7 +4,7 @@
 use aioqueue_sim::check::RunOptions;
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::minimise::minimise;
-use aioqueue_sim::families::{order_scenarios, test_families, Family};
+use aioqueue_sim::families::{order_scenarios, test_families, tie_programs, Family};
 use aioqueue_sim::trace::render;
 
 fn explore_family(family: &Family) {
@@ -59,6 +59,30 @@ fn a_crowd_of_putters_every_schedule() {
 }
 
 #[test]
+fn ties_every_schedule() {
+    explore_family(&family("ties: 2 tasks x up to 3 ops"));
+}
+
+#[test]
+fn heaps_of_ties_built_and_popped_in_every_order() {
+    let options = RunOptions {
+        spurious: false,
+        cancel: false,
+        ..RunOptions::default()
+    };
+    let scenarios = tie_programs(6).scenarios();
+    // Every program of 1 to 6 operations drawn from five.
+    assert_eq!(
+        scenarios.len(),
+        (1..=6).map(|n| 5usize.pow(n)).sum::<usize>()
+    );
+    for scenario in &scenarios {
+        let (_, failure) = dfs::explore(scenario, options, |_| {});
+        assert!(failure.is_none(), "{}", render(&failure.unwrap()));
+    }
+}
+
+#[test]
 fn orderings_with_five_and_nine_items() {
     let options = RunOptions {
         spurious: false,
@@ -72,5 +96,7 @@ fn orderings_with_five_and_nine_items() {
         assert_eq!(stats.schedules, 1, "one task, polls only: one schedule");
     }
     println!("orderings: {} scenarios", scenarios.len());
-    assert_eq!(scenarios.len(), 3 * (2 * (120 + 3) + 3 * 100));
+    // Per kind: two patterns for 120 orders of distinct keys, 10 of
+    // 1,1,1,2,2 and 4 more with repeats; three for 100 shuffles of nine.
+    assert_eq!(scenarios.len(), 3 * (2 * (120 + 10 + 4) + 3 * 100));
 }

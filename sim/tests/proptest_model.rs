@@ -2,14 +2,19 @@
 //! shrinking to a minimal counterexample.
 
 use aioqueue_sim::check::{run, RunOptions, Scheduler, View};
-use aioqueue_sim::scenario::{Kind, Op, Scenario};
+use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 use aioqueue_sim::trace::render;
 use proptest::prelude::*;
 
+/// Keys 0 to 3, so that items often tie; tags tell them apart.
+fn item() -> impl Strategy<Value = Item> {
+    (0u32..4, 0u8..8).prop_map(|(key, tag)| Item::tagged(key, char::from(b'a' + tag)))
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (1u32..20).prop_map(Op::Put),
-        (1u32..20).prop_map(Op::TryPut),
+        item().prop_map(Op::Put),
+        item().prop_map(Op::TryPut),
         Just(Op::Get),
         Just(Op::TryGet),
         Just(Op::TaskDone),

@@ -46,26 +46,30 @@ impl Scheduler for RandomScheduler {
 }
 
 /// A random scenario: a random kind, maxsize `0..=3`, `1..=max_tasks` tasks
-/// of `1..=max_ops` operations, puts with distinct items.
+/// of `1..=max_ops` operations; puts of keys 0 to 3 (so that ties are
+/// common) tagged `a`, `b`, ... in put order, and now and then a `cancel`
+/// of another task.
 pub fn random_scenario(
     rng: &mut SplitMix64,
     max_tasks: usize,
     max_ops: usize,
 ) -> crate::scenario::Scenario {
-    use crate::scenario::{Kind, Op, Scenario};
+    use crate::scenario::{Item, Kind, Op, Scenario};
     let kind = Kind::ALL[rng.below(Kind::ALL.len())];
     let maxsize = rng.below(4);
-    let mut next_item = 1;
-    let tasks = (0..1 + rng.below(max_tasks))
-        .map(|_| {
+    let task_count = 1 + rng.below(max_tasks);
+    let tasks = (0..task_count)
+        .map(|task| {
             (0..1 + rng.below(max_ops))
                 .map(|_| {
-                    let ops = Op::all_with_item(next_item);
-                    let op = ops[rng.below(ops.len())];
-                    if op.item().is_some() {
-                        next_item = (next_item * 7 + 3) % 97 + 1;
+                    let item = Item::plain(rng.below(4) as u32);
+                    let ops = Op::all_with_item(item);
+                    // One pick in ten is a cancel, if there is another task.
+                    if task_count > 1 && rng.below(10) == 0 {
+                        let other = (task + 1 + rng.below(task_count - 1)) % task_count;
+                        return Op::Cancel(other);
                     }
-                    op
+                    ops[rng.below(ops.len())]
                 })
                 .collect()
         })
@@ -75,4 +79,5 @@ pub fn random_scenario(
         maxsize,
         tasks,
     }
+    .with_tagged_puts()
 }
