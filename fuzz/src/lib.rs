@@ -22,7 +22,8 @@ pub mod schedules;
 #[cfg(test)]
 mod seeds;
 
-use aioqueue_sim::check::{RunReport, View};
+use aioqueue_sim::runner::RunReport;
+use aioqueue_sim::explore::View;
 use aioqueue_sim::executor::Action;
 use aioqueue_sim::trace::render;
 

@@ -21,7 +21,8 @@
 //! program is finished and the end-of-run checks (every item accounted for
 //! exactly once, no lost wakeup) are made.
 
-use aioqueue_sim::check::{run, RunOptions, RunReport, Scheduler, View};
+use aioqueue_sim::runner::{run, RunOptions, RunReport};
+use aioqueue_sim::explore::{Scheduler, View};
 use aioqueue_sim::executor::Action;
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 

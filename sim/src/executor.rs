@@ -155,25 +155,33 @@ impl<'q> Executor<'q> {
     /// poll, spurious, fresh waker, drop).
     pub fn actions(&self) -> Vec<Action> {
         let mut actions = Vec::new();
-        for (t, task) in self.tasks.iter().enumerate() {
-            let Some(op) = task.program.get(task.pc) else {
-                continue;
-            };
-            let started = task.future.is_some();
-            if !started || task.woken {
-                actions.push(Action::Poll(t));
-            }
-            if started && !task.woken {
-                actions.push(Action::Spurious(t));
-                if !task.refreshed {
-                    actions.push(Action::FreshWaker(t));
-                }
-            }
-            if started || matches!(op, Op::Put(_) | Op::Get | Op::Join) {
-                actions.push(Action::Drop(t));
-            }
+        for task in 0..self.tasks.len() {
+            actions.extend(self.task_actions(task));
         }
         actions
+    }
+
+    /// The actions possible now for one task, in the order of [`actions`](Self::actions).
+    fn task_actions(&self, t: TaskId) -> impl Iterator<Item = Action> {
+        let task = &self.tasks[t];
+        let op = task.program.get(task.pc).copied();
+        let started = task.future.is_some();
+        let waiting = started && !task.woken;
+        [
+            (!started || task.woken).then_some(Action::Poll(t)),
+            waiting.then_some(Action::Spurious(t)),
+            (waiting && !task.refreshed).then_some(Action::FreshWaker(t)),
+            (started || matches!(op, Some(Op::Put(_) | Op::Get | Op::Join)))
+                .then_some(Action::Drop(t)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(move |_| op.is_some())
+    }
+
+    /// Whether `action` is possible now (without building every task's list).
+    pub fn is_possible(&self, action: Action) -> bool {
+        action.task() < self.tasks.len() && self.task_actions(action.task()).any(|a| a == action)
     }
 
     /// Whether some task can run (as opposed to only being re-polled or dropped).
@@ -190,7 +198,7 @@ impl<'q> Executor<'q> {
 
     /// Takes one action. `None` if it is not possible now.
     pub fn step(&mut self, action: Action) -> Option<StepReport> {
-        if !self.actions().contains(&action) {
+        if !self.is_possible(action) {
             return None;
         }
         let subject = self.subject;

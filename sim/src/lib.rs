@@ -7,19 +7,22 @@
 //! - [`scenario`]: tasks as programs of operations, in a text format.
 //! - [`subject`]: the implementation, through its public API only.
 //! - [`executor`]: owns the futures; its wakers record every wake.
-//! - [`check`]: one run, compared step by step; the invariants.
-//! - [`explore`]: DFS with state hashing, random, PCT, replay; minimising.
+//! - [`runner`]: runs one schedule, comparing the implementation with the
+//!   model at every step; the invariants.
+//! - [`explore`]: the schedulers (DFS with state hashing, random, PCT,
+//!   replay, asyncio's own schedule); minimising.
+//! - [`cpython`]: CPython itself as the oracle.
 //! - [`trace`]: readable traces and one-line replay strings.
 //! - [`families`]: the bounded scenario families explored exhaustively.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod check;
 pub mod cpython;
 pub mod executor;
 pub mod explore;
 pub mod families;
 pub mod model;
+pub mod runner;
 pub mod scenario;
 pub mod subject;
 pub mod trace;

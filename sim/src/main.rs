@@ -1,22 +1,22 @@
 //! The command-line explorer: `explore`, `replay`, `outcomes`, `cpython`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use aioqueue_sim::check::{run, RunOptions, RunReport};
 use aioqueue_sim::cpython;
 use aioqueue_sim::explore::{
     dfs, minimise::minimise, pct::PctScheduler, random, replay::ReplayScheduler, SplitMix64,
 };
 use aioqueue_sim::families::{
-    default_families, large_families, order_scenarios, test_families, tie_programs,
+    default_families, large_families, order_scenarios, test_families, tie_programs, Family,
 };
 use aioqueue_sim::model::OpResult;
+use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::Scenario;
 use aioqueue_sim::trace::{render, Replay};
 
@@ -84,9 +84,33 @@ fn explore(args: &[String]) -> Result<bool, String> {
     let seed: u64 = flag(args, "--seed", 1)?;
     let options = RunOptions::default();
     let started = Instant::now();
-    let mut failures: Vec<RunReport> = Vec::new();
-    let (mut scenarios, mut schedules, mut states, mut steps) = (0u64, 0u64, 0u64, 0u64);
+    let mut totals = Totals::default();
     println!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
+    for family in chosen_families(args)? {
+        totals.add(explore_family(&family, options));
+    }
+    totals.add(explore_polls_only(options));
+    totals.add(random_and_pct(random_runs, seed, options));
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "summary: {} scenarios, {} schedules, {} distinct states, {} steps, {} divergences, {secs:.1} s ({:.0} schedules/s exhaustive)",
+        totals.scenarios,
+        totals.schedules,
+        totals.states,
+        totals.steps,
+        totals.failures.len(),
+        totals.schedules as f64 / secs.max(1e-9)
+    );
+    if let Some(first) = totals.failures.into_iter().next() {
+        println!("\nfirst divergence, minimised:");
+        print!("{}", render(&minimise(first, options)));
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The families `--quick`, `--large` and `--only` ask for.
+fn chosen_families(args: &[String]) -> Result<Vec<Family>, String> {
     let mut families = if args.iter().any(|a| a == "--quick") {
         test_families()
     } else if args.iter().any(|a| a == "--large") {
@@ -105,49 +129,69 @@ fn explore(args: &[String]) -> Result<bool, String> {
             ));
         }
     }
-    for family in families {
-        let family_start = Instant::now();
-        let list = family.scenarios();
-        let totals = explore_in_parallel(family.name, &list, options);
-        let secs = family_start.elapsed().as_secs_f64();
-        println!(
-            "  {:<24} {:>7} scenarios {:>11} schedules {:>11} states  {:>7.1} s  {:>9.0} schedules/s",
-            family.name,
-            list.len(),
-            totals.schedules,
-            totals.states,
-            secs,
-            totals.schedules as f64 / secs.max(1e-9)
-        );
-        scenarios += list.len() as u64;
-        schedules += totals.schedules;
-        states += totals.states;
-        steps += totals.steps;
-        failures.extend(totals.failures);
-    }
-    let orderings = order_scenarios();
+    Ok(families)
+}
+
+/// Every schedule of every scenario of one family, on every core.
+fn explore_family(family: &Family, options: RunOptions) -> Totals {
+    let family_start = Instant::now();
+    let list = family.scenarios();
+    let totals = explore_in_parallel(family.name, &list, options);
+    let secs = family_start.elapsed().as_secs_f64();
+    println!(
+        "  {:<28} {:>7} scenarios {:>11} schedules {:>11} states  {:>7.1} s  {:>9.0} schedules/s",
+        family.name,
+        list.len(),
+        totals.schedules,
+        totals.states,
+        secs,
+        totals.schedules as f64 / secs.max(1e-9)
+    );
+    totals
+}
+
+/// One-task scenarios, polls only: the orderings and the heaps of ties.
+fn explore_polls_only(options: RunOptions) -> Totals {
     let polls_only = RunOptions {
         spurious: false,
         cancel: false,
         ..options
     };
-    for scenario in &orderings {
-        let (stats, failure) = dfs::explore(scenario, polls_only, |_| {});
-        schedules += stats.schedules;
-        states += stats.states;
-        steps += stats.steps;
-        failures.extend(failure);
+    let mut totals = Totals::default();
+    let parts = [
+        ("orderings", order_scenarios(), "one task, 5 or 9 items"),
+        (
+            "ties: 1 task x up to 6 ops",
+            tie_programs(6).scenarios(),
+            "priority",
+        ),
+    ];
+    for (name, scenarios, what) in parts {
+        for scenario in &scenarios {
+            let (stats, failure) = dfs::explore(scenario, polls_only, |_| {});
+            totals.schedules += stats.schedules;
+            totals.states += stats.states;
+            totals.steps += stats.steps;
+            totals.failures.extend(failure);
+        }
+        totals.scenarios += scenarios.len() as u64;
+        println!(
+            "  {name:<28} {:>7} scenarios ({what}, polls only)",
+            scenarios.len()
+        );
     }
+    totals
+}
+
+/// `runs` random scenarios, each under a random and a PCT schedule.
+fn random_and_pct(runs: u64, seed: u64, options: RunOptions) -> Totals {
     println!(
-        "  {:<24} {:>7} scenarios (one task, 5 or 9 items, polls only)",
-        "orderings",
-        orderings.len()
+        "random and PCT (seed {seed}, {runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):"
     );
-    scenarios += orderings.len() as u64;
-    println!("random and PCT (seed {seed}, {random_runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):");
     let sweep_start = Instant::now();
+    let mut totals = Totals::default();
     let mut rng = SplitMix64::new(seed);
-    for index in 0..random_runs {
+    for index in 0..runs {
         let scenario = random::random_scenario(&mut rng, 4, 4);
         let run_seed = rng.next_u64();
         let random_run = run(
@@ -160,43 +204,43 @@ fn explore(args: &[String]) -> Result<bool, String> {
             &mut PctScheduler::new(run_seed, scenario.tasks.len(), 24, 3),
             options,
         );
-        steps += (random_run.steps.len() + pct_run.steps.len()) as u64;
-        failures.extend(
+        totals.steps += (random_run.steps.len() + pct_run.steps.len()) as u64;
+        totals.failures.extend(
             [random_run, pct_run]
                 .into_iter()
                 .filter(|r| r.failure.is_some()),
         );
-        if index.is_multiple_of(1000) || index + 1 == random_runs {
-            progress("random + PCT", index as usize + 1, random_runs as usize);
+        if index.is_multiple_of(1000) || index + 1 == runs {
+            progress("random + PCT", index as usize + 1, runs as usize);
         }
     }
-    eprintln!();
+    end_progress();
     println!(
         "  {} runs in {:.1} s",
-        2 * random_runs,
+        2 * runs,
         sweep_start.elapsed().as_secs_f64()
     );
-    let secs = started.elapsed().as_secs_f64();
-    println!(
-        "summary: {scenarios} scenarios, {schedules} schedules, {states} distinct states, {steps} steps, {} divergences, {secs:.1} s ({:.0} schedules/s exhaustive)",
-        failures.len(),
-        schedules as f64 / secs.max(1e-9)
-    );
-    if let Some(first) = failures.into_iter().next() {
-        println!("\nfirst divergence, minimised:");
-        print!("{}", render(&minimise(first, options)));
-        return Ok(false);
-    }
-    Ok(true)
+    totals
 }
 
 /// What a family's exploration found.
 #[derive(Default)]
 struct Totals {
+    scenarios: u64,
     schedules: u64,
     states: u64,
     steps: u64,
     failures: Vec<RunReport>,
+}
+
+impl Totals {
+    fn add(&mut self, other: Totals) {
+        self.scenarios += other.scenarios;
+        self.schedules += other.schedules;
+        self.states += other.states;
+        self.steps += other.steps;
+        self.failures.extend(other.failures);
+    }
 }
 
 /// Explores every scenario of `list` on every core, with a progress bar.
@@ -222,28 +266,41 @@ fn explore_in_parallel(name: &str, list: &[Scenario], options: RunOptions) -> To
                         progress(name, index, list.len());
                     }
                 }
-                let mut totals = totals.lock().unwrap_or_else(PoisonError::into_inner);
-                totals.schedules += mine.schedules;
-                totals.states += mine.states;
-                totals.steps += mine.steps;
-                totals.failures.extend(mine.failures);
+                totals
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .add(mine);
             });
         }
     });
     progress(name, list.len(), list.len());
-    eprintln!();
-    totals.into_inner().unwrap_or_else(PoisonError::into_inner)
+    end_progress();
+    let mut totals = totals.into_inner().unwrap_or_else(PoisonError::into_inner);
+    totals.scenarios = list.len() as u64;
+    totals
 }
 
+/// A progress bar on stderr, redrawn in place; only on a terminal, so
+/// that a log gets no `\r` frames.
 fn progress(name: &str, done: usize, total: usize) {
     const WIDTH: usize = 30;
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
     let filled = done * WIDTH / total.max(1);
     eprint!(
-        "\r  {name:<24} [{}{}] {done}/{total}",
+        "\r  {name:<28} [{}{}] {done}/{total}",
         "#".repeat(filled),
         " ".repeat(WIDTH - filled)
     );
     let _ = std::io::stderr().flush();
+}
+
+/// Ends a progress bar's line (on a terminal).
+fn end_progress() {
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
 }
 
 fn replay(args: &[String]) -> Result<bool, String> {

@@ -10,9 +10,9 @@
 
 use std::fmt::Write;
 
-use crate::check::{show_result, show_tasks, RunReport, StepRecord};
 use crate::executor::Action;
 use crate::model::List;
+use crate::runner::{show_result, show_tasks, RunReport, StepRecord};
 use crate::scenario::{ParseError, Scenario};
 
 /// A scenario and a schedule: everything needed to reproduce a run.

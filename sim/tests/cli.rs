@@ -76,7 +76,65 @@ fn explore_one_family_finds_no_divergence() {
     assert!(ok, "{out}");
     assert!(out.contains("720 scenarios"), "{out}");
     assert!(out.contains("0 divergences"), "{out}");
+    // Off a terminal (here: a pipe), no progress-bar frames in the log.
+    assert!(!out.contains('\r'), "{out:?}");
     let (ok, out) = sim(&["explore", "--only", "no such family"]);
     assert!(!ok);
     assert!(out.contains("no family named"), "{out}");
+}
+
+#[test]
+fn replay_asyncio_runs_the_event_loops_schedule() {
+    let (ok, out) = sim(&["replay", "--asyncio", "scenarios/docs/ex-3.txt"]);
+    assert!(ok, "{out}");
+    // gh-83055: the woken putter t1 finds the slot taken and waits again.
+    assert!(
+        out.contains("t1  poll             put 2b -> Pending, waits as putter #2"),
+        "{out}"
+    );
+    assert!(out.contains("t0 #9 try_get -> item 2b"), "{out}");
+    let (ok, out) = sim(&[
+        "outcomes",
+        "fifo | get | get | put 1a, cancel 0",
+        "--asyncio",
+    ]);
+    assert!(ok, "{out}");
+    assert!(out.contains("t0: get -> cancelled"), "{out}");
+    assert!(out.contains("t1: get -> 1a"), "{out}");
+}
+
+#[test]
+fn cpython_shows_a_users_scenario_side_by_side() {
+    let (ok, out) = sim(&[
+        "cpython",
+        "priority | put 1a, put 1b, put 1c, put 1d, put 1e, get, get, get, get, get",
+    ]);
+    assert!(ok, "{out}");
+    assert!(out.contains("aioqueue (model and crate)"), "{out}");
+    // heapq's order among ties, on both sides: a c e b d.
+    fn items<'a>(out: &'a str) -> Vec<(&'a str, &'a str)> {
+        out.lines()
+            .filter_map(|line| {
+                let (rust, cpython) = line.split_once(" | ")?;
+                let item = |side: &'a str| side.split("-> item ").nth(1).map(str::trim);
+                Some((item(rust)?, item(cpython)?))
+            })
+            .collect()
+    }
+    let got = items(&out);
+    assert_eq!(
+        got,
+        [
+            ("1a", "1a"),
+            ("1c", "1c"),
+            ("1e", "1e"),
+            ("1b", "1b"),
+            ("1d", "1d")
+        ],
+        "{out}"
+    );
+    assert!(out.contains("cpython: 1 identical, 0 different"), "{out}");
+    let (ok, out) = sim(&["cpython", "fifo | get | cancel 1"]);
+    assert!(!ok);
+    assert!(out.contains("another task"), "{out}");
 }

@@ -2,13 +2,13 @@
 //! implementation.
 
 use aioqueue::{PriorityQueue, Queue};
-use aioqueue_sim::check::{run, run_on, RunOptions};
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::pct::PctScheduler;
 use aioqueue_sim::explore::random::{random_scenario, RandomScheduler};
 use aioqueue_sim::explore::replay::ReplayScheduler;
 use aioqueue_sim::explore::SplitMix64;
 use aioqueue_sim::model::Observation;
+use aioqueue_sim::runner::{run, run_on, RunOptions};
 use aioqueue_sim::scenario::{Item, Op, Scenario};
 use aioqueue_sim::subject::{OpFuture, Ranked, Subject};
 use aioqueue_sim::trace::{render, replay_string, Replay};

@@ -1,10 +1,10 @@
 //! Every schedule (polls, spurious polls, fresh wakers, drops) of every
 //! scenario in the bounded test families, compared with the model.
 
-use aioqueue_sim::check::RunOptions;
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::minimise::minimise;
 use aioqueue_sim::families::{order_scenarios, test_families, tie_programs, Family};
+use aioqueue_sim::runner::RunOptions;
 use aioqueue_sim::trace::render;
 
 fn explore_family(family: &Family) {

@@ -1,7 +1,8 @@
 //! Random scenarios and schedules against the model, with proptest's
 //! shrinking to a minimal counterexample.
 
-use aioqueue_sim::check::{run, RunOptions, Scheduler, View};
+use aioqueue_sim::explore::{Scheduler, View};
+use aioqueue_sim::runner::{run, RunOptions};
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 use aioqueue_sim::trace::render;
 use proptest::prelude::*;

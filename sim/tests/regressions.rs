@@ -1,8 +1,8 @@
 //! The historical asyncio.Queue bugs, each as a named scenario and schedule
 //! with the trace it must produce (see docs/semantics.md, HIST-1..4).
 
-use aioqueue_sim::check::{run, RunOptions};
 use aioqueue_sim::explore::replay::ReplayScheduler;
+use aioqueue_sim::runner::{run, RunOptions};
 use aioqueue_sim::trace::{render, Replay};
 
 /// Replays `replay` and checks the trace, step for step.

@@ -11,10 +11,10 @@ pub mod trace;
 
 use std::path::Path;
 
-use crate::check::{run, RunReport};
 use crate::executor::Action;
 use crate::explore::asyncio::AsyncioScheduler;
 use crate::model::OpResult;
+use crate::runner::{run, RunReport};
 use crate::scenario::{Op, Scenario};
 
 /// Scenarios per Python process: bounds the output held at once.

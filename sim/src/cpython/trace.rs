@@ -15,9 +15,9 @@
 //! canceller's line first, then the cancelled task's; both show the counts
 //! after the cancellation.
 
-use crate::check::{RunReport, StepRecord};
 use crate::executor::Action;
 use crate::model::OpResult;
+use crate::runner::{RunReport, StepRecord};
 use crate::scenario::Op;
 
 /// The lines of a run's trace, `end` line included.

@@ -26,9 +26,10 @@
 
 use std::collections::VecDeque;
 
-use crate::check::{RunOptions, Scheduler, View};
+use super::{Scheduler, View};
 use crate::executor::Action;
 use crate::model::TaskId;
+use crate::runner::RunOptions;
 use crate::scenario::{Op, Scenario};
 
 /// Where a task stands, as the event loop sees it.

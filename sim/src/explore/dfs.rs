@@ -8,7 +8,8 @@
 
 use std::collections::HashSet;
 
-use crate::check::{run, RunOptions, RunReport, Scheduler, View};
+use super::{Scheduler, View};
+use crate::runner::{run, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
 /// What a search covered.

@@ -3,7 +3,7 @@
 
 use super::dfs;
 use super::replay::ReplayScheduler;
-use crate::check::{run, RunOptions, RunReport};
+use crate::runner::{run, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
 /// A smaller failing run than `failing`, or `failing` itself.

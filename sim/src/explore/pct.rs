@@ -6,7 +6,7 @@
 //! spurious polls are mixed in at a fixed rate.
 
 use super::SplitMix64;
-use crate::check::{Scheduler, View};
+use super::{Scheduler, View};
 use crate::executor::Action;
 
 /// The PCT scheduler for one run.

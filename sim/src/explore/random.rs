@@ -3,7 +3,7 @@
 //! runs make progress.
 
 use super::SplitMix64;
-use crate::check::{Scheduler, View};
+use super::{Scheduler, View};
 use crate::executor::Action;
 
 /// Picks actions at random from a seed.

@@ -1,6 +1,6 @@
 //! Replays a fixed schedule, action by action.
 
-use crate::check::{Scheduler, View};
+use super::{Scheduler, View};
 use crate::executor::Action;
 
 /// Takes the given actions in order, then stops. With `lenient`, an action

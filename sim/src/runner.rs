@@ -14,29 +14,10 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use crate::executor::{Action, Executor};
+use crate::explore::{Scheduler, View};
 use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId};
 use crate::scenario::{Item, Op, Scenario};
 use crate::subject::{new_subject, take_comparisons, Subject};
-
-/// What a scheduler sees before each step.
-pub struct View<'a> {
-    /// Steps taken so far.
-    pub step: usize,
-    /// The step just taken, if any (what it did, as the model has it; the
-    /// implementation agreed, or the run would have ended).
-    pub last: Option<&'a StepRecord>,
-    /// Every action possible now (never empty).
-    pub actions: &'a [Action],
-    /// A hash of the whole state (model, plus each task's waker freshness,
-    /// plus the results so far if the run was asked to keep them apart).
-    pub state_key: u64,
-}
-
-/// Chooses the next action of a run.
-pub trait Scheduler {
-    /// The index in `view.actions` to take, or `None` to end the run here.
-    fn choose(&mut self, view: &View<'_>) -> Option<usize>;
-}
 
 /// Which actions a run may take besides polling tasks that can run.
 #[derive(Clone, Copy, Debug)]
@@ -163,7 +144,18 @@ pub fn run_on(
             report.stopped_early = true;
             break;
         };
-        let action = actions[choice.min(actions.len() - 1)];
+        // A scheduler that picks outside the list has a bug: say so, never
+        // take some other action instead.
+        let Some(&action) = actions.get(choice) else {
+            report.failure = Some(Divergence {
+                step: report.steps.len() + 1,
+                what: format!(
+                    "the scheduler chose action #{choice} of {} possible",
+                    actions.len()
+                ),
+            });
+            break;
+        };
         if let Err(what) = step(&mut model, &mut executor, action, &mut report) {
             report.failure = Some(Divergence {
                 step: report.steps.len(),
