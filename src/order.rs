@@ -244,16 +244,21 @@ fn sift_up<T: Ord>(heap: &mut [T], mut child: usize) {
 /// that item back up. Swaps only, so a panicking `Ord` leaves every item in
 /// the slice.
 fn sift_down_to_bottom<T: Ord>(heap: &mut [T]) {
-    let end = heap.len();
     let mut position = 0;
-    // Positions below `end / 2` have at least one child.
-    while position < end / 2 {
-        let mut child = 2 * position + 1;
-        if child + 1 < end {
-            child += usize::from(!less(&heap[child], &heap[child + 1]));
-        }
+    let mut left = 1;
+    // Both children exist: one question ("left < right?"), then the smaller
+    // child moves up: the right one unless the left is less. No branch:
+    // which child is smaller is a coin toss for random keys.
+    while let Some(children) = heap.get(left..left + 2) {
+        let child = left + 1 - usize::from(less(&children[0], &children[1]));
         heap.swap(position, child);
         position = child;
+        left = 2 * position + 1;
+    }
+    // A lone left child moves up without a question, as in `_siftup`.
+    if left + 1 == heap.len() {
+        heap.swap(position, left);
+        position = left;
     }
     sift_up(heap, position);
 }
