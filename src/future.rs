@@ -194,27 +194,35 @@ impl<T, O: Order<T>> Drop for Join<'_, T, O> {
 }
 
 impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
+    /// `Put { waiting: true, place: Some(2), done: false, .. }`: `place` is
+    /// the future's place in the waiting putters (1 = the next one a get
+    /// wakes), `None` when it is not waiting.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Put")
             .field("waiting", &self.waiter.is_some())
+            .field("place", &self.queue.place(Side::Putters, self.waiter))
             .field("done", &self.item.is_none())
             .finish_non_exhaustive()
     }
 }
 
 impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
+    /// `Get { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Get")
             .field("waiting", &self.waiter.is_some())
+            .field("place", &self.queue.place(Side::Getters, self.waiter))
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
 }
 
 impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
+    /// `Join { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
             .field("waiting", &self.waiter.is_some())
+            .field("place", &self.queue.place(Side::Joiners, self.waiter))
             .field("done", &self.done)
             .finish_non_exhaustive()
     }

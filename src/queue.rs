@@ -6,8 +6,9 @@ use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
 use crate::future::{Get, Join, Put};
 use crate::order::{Fifo, Lifo, Order, Priority};
-use crate::state::State;
+use crate::state::{Side, State};
 use crate::sync::{self, Mutex, MutexGuard};
+use crate::waiters::WaiterKey;
 
 /// A first in, first out queue: asyncio's `Queue`.
 ///
@@ -377,6 +378,69 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
         self.lock().unfinished_tasks()
     }
 
+    /// Tasks waiting in [`get`](Self::get): futures polled, not yet woken,
+    /// not dropped (asyncio: `len(q._getters)`, less cancelled futures).
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let queue = aioqueue::Queue::<u8>::new(0);
+    /// let mut get = pin!(queue.get());
+    /// let _ = get.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    /// assert_eq!(queue.waiting_getters(), 1);
+    /// queue.try_put(1).unwrap(); // wakes it: it leaves the list
+    /// assert_eq!(queue.waiting_getters(), 0);
+    /// ```
+    pub fn waiting_getters(&self) -> usize {
+        self.lock().counts().getters
+    }
+
+    /// Tasks waiting in [`put`](Self::put) for a free slot (asyncio:
+    /// `len(q._putters)`, less cancelled futures).
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let queue = aioqueue::Queue::new(1);
+    /// queue.try_put(1).unwrap();
+    /// let mut put = pin!(queue.put(2));
+    /// let _ = put.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    /// assert_eq!(queue.waiting_putters(), 1);
+    /// ```
+    pub fn waiting_putters(&self) -> usize {
+        self.lock().counts().putters
+    }
+
+    /// Tasks waiting in [`join`](Self::join) (asyncio: the waiters of
+    /// `q._finished`).
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let queue = aioqueue::Queue::new(0);
+    /// queue.try_put(1).unwrap();
+    /// let mut join = pin!(queue.join());
+    /// let _ = join.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    /// assert_eq!(queue.waiting_joiners(), 1);
+    /// queue.try_get().unwrap();
+    /// queue.task_done().unwrap(); // releases it
+    /// assert_eq!(queue.waiting_joiners(), 0);
+    /// ```
+    pub fn waiting_joiners(&self) -> usize {
+        self.lock().counts().joiners
+    }
+
+    /// A waiting future's place in its list, for the futures' `Debug`.
+    pub(crate) fn place(&self, list: Side, waiter: Option<WaiterKey>) -> Option<usize> {
+        waiter.and_then(|key| self.lock().place(list, key))
+    }
+
     /// Runs one operation under the lock, then wakes (and re-raises a
     /// caught user panic) once the lock is released.
     #[inline]
@@ -410,15 +474,16 @@ impl<T, O: Order<T>> Default for GenericQueue<T, O> {
 
 impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
     /// Shows the counts, never the items, so `T` need not be `Debug`:
-    /// `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, unfinished_tasks: 1, shutdown: false }`.
-    /// `getters` and `putters` count the tasks still waiting.
+    /// `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, joiners: 0, unfinished_tasks: 1, shutdown: false }`.
+    /// `getters`, `putters` and `joiners` count the tasks still waiting
+    /// ([`waiting_getters`](Self::waiting_getters) and the others).
     ///
     /// ```
     /// let queue = aioqueue::LifoQueue::new(0);
     /// queue.try_put(1).unwrap();
     /// assert_eq!(
     ///     format!("{queue:?}"),
-    ///     "LifoQueue { maxsize: 0, len: 1, getters: 0, putters: 0, unfinished_tasks: 1, shutdown: false }",
+    ///     "LifoQueue { maxsize: 0, len: 1, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 1, shutdown: false }",
     /// );
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -428,6 +493,7 @@ impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
             .field("len", &counts.len)
             .field("getters", &counts.getters)
             .field("putters", &counts.putters)
+            .field("joiners", &counts.joiners)
             .field("unfinished_tasks", &counts.unfinished_tasks)
             .field("shutdown", &counts.shutdown)
             .finish()

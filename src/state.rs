@@ -30,6 +30,7 @@ pub(crate) struct Counts {
     pub(crate) len: usize,
     pub(crate) getters: usize,
     pub(crate) putters: usize,
+    pub(crate) joiners: usize,
     pub(crate) unfinished_tasks: usize,
     pub(crate) shutdown: bool,
 }
@@ -74,6 +75,7 @@ impl<T, O: Order<T>> State<T, O> {
             len: self.items.len(),
             getters: self.waiting_getters.len(),
             putters: self.waiting_putters.len(),
+            joiners: self.waiting_joiners.len(),
             unfinished_tasks: self.unfinished_tasks,
             shutdown: self.shutdown,
         }
@@ -196,6 +198,8 @@ impl<T, O: Order<T>> State<T, O> {
         let could_proceed = match side {
             Side::Getters => !self.items.is_empty(),
             Side::Putters => !self.is_full(),
+            // A released joiner's wakeup is not a turn: nothing to pass on.
+            Side::Joiners => false,
         };
         let list = self.waiters_on(side);
         if list.remove(waiter) && could_proceed {
@@ -266,19 +270,30 @@ impl<T, O: Order<T>> State<T, O> {
         true
     }
 
+    /// A waiting future's place in its list (1 = first), for `Debug`.
+    pub(crate) fn place(&self, list: Side, key: WaiterKey) -> Option<usize> {
+        match list {
+            Side::Getters => self.waiting_getters.place(key),
+            Side::Putters => self.waiting_putters.place(key),
+            Side::Joiners => self.waiting_joiners.place(key),
+        }
+    }
+
     fn waiters_on(&mut self, side: Side) -> &mut WaiterList {
         match side {
             Side::Getters => &mut self.waiting_getters,
             Side::Putters => &mut self.waiting_putters,
+            Side::Joiners => &mut self.waiting_joiners,
         }
     }
 }
 
-/// Which waiter list a `put`/`get` future waits in.
+/// Which waiter list a future waits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Side {
     Getters,
     Putters,
+    Joiners,
 }
 
 /// CPython's `_wakeup_next`: notify the first waiter still waiting, if any.

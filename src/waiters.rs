@@ -63,6 +63,20 @@ impl WaiterList {
         self.waiting
     }
 
+    /// The waiter's place in the list (1 = next to be notified), or `None`
+    /// once it was notified. Walks the list: for `Debug`, not hot paths.
+    pub(crate) fn place(&self, key: WaiterKey) -> Option<usize> {
+        let Some(Slot::Waiting { mut prev, .. }) = self.slots.get(key.0) else {
+            return None;
+        };
+        let mut place = 1;
+        while let Some(Slot::Waiting { prev: before, .. }) = self.slots.get(prev) {
+            place += 1;
+            prev = *before;
+        }
+        Some(place)
+    }
+
     /// Appends a waiter at the back of the list.
     pub(crate) fn push_back(&mut self, waker: &Waker) -> WaiterKey {
         let slot = Slot::Waiting {

@@ -19,6 +19,7 @@ use std::future::Future;
 use std::marker::PhantomPinned;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Context;
 
 use aioqueue::{
     Fifo, GenericQueue, Get, GetError, Join, Lifo, LifoQueue, Priority, PriorityQueue, Put,
@@ -246,8 +247,20 @@ fn errors_are_debug_without_a_debug_item() {
     assert_eq!(format!("{:?}", TryGetError::ShutDown), "ShutDown");
     assert_eq!(format!("{TaskDoneError:?}"), "TaskDoneError");
     // The boxed forms forward Debug, and have no source.
+    let debugs: Vec<String> = boxed_errors().iter().map(|e| format!("{e:?}")).collect();
+    assert_eq!(
+        debugs,
+        [
+            "PutError(..)",
+            "Full(..)",
+            "ShutDown(..)",
+            "GetError",
+            "Empty",
+            "ShutDown",
+            "TaskDoneError"
+        ]
+    );
     for err in boxed_errors() {
-        assert!(!format!("{err:?}").is_empty());
         assert!(err.source().is_none());
     }
     // The real errors from a queue of such items.
@@ -276,7 +289,11 @@ fn display_messages_are_distinct_per_failure_mode() {
     // failing on shutdown are told apart.
     let modes = [&full, &put_shut, &empty, &get_shut, &done];
     for (i, a) in modes.iter().enumerate() {
-        assert!(!a.is_empty());
+        // Rust's convention for error messages: lower case, no full stop.
+        assert!(
+            a.starts_with(char::is_lowercase) && !a.ends_with('.'),
+            "{a}"
+        );
         for b in &modes[i + 1..] {
             assert_ne!(a, b);
         }
@@ -300,7 +317,7 @@ fn debug_of_queue<O: aioqueue::Order<NotDebug>>(name: &str) {
     assert_eq!(
         format!("{queue:?}"),
         format!(
-            "{name} {{ maxsize: 2, len: 2, getters: 0, putters: 0, unfinished_tasks: 2, shutdown: false }}"
+            "{name} {{ maxsize: 2, len: 2, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 2, shutdown: false }}"
         )
     );
     // The futures are Debug too.
@@ -353,25 +370,42 @@ fn future_debug_follows_its_state() {
 #[test]
 fn queue_and_futures_cross_threads() {
     // A run-time companion to the assertions: a queue of a Send but !Sync
-    // item, shared by threads, with futures built on one thread and
-    // completed on another.
-    let queue = Arc::new(Queue::new(0));
-    let producer = {
-        let queue = Arc::clone(&queue);
-        std::thread::spawn(move || {
-            futures::executor::block_on(queue.put(Cell::new(7))).unwrap();
-        })
-    };
-    producer.join().unwrap();
-    let consumer = {
-        let queue = Arc::clone(&queue);
-        std::thread::spawn(move || {
-            let item = futures::executor::block_on(queue.get()).unwrap();
-            queue.task_done().unwrap();
-            item.get()
-        })
-    };
-    assert_eq!(consumer.join().unwrap(), 7);
+    // item, shared by threads; a get registered as a waiter on this thread,
+    // then moved to another thread that waits there until a third thread's
+    // put wakes it.
+    let queue = Queue::<Cell<i32>>::new(0);
+    let mut get = Box::pin(queue.get());
+    let registered = get
+        .as_mut()
+        .poll(&mut Context::from_waker(std::task::Waker::noop()));
+    assert!(registered.is_pending());
+    assert_eq!(queue.waiting_getters(), 1);
+    let (waiting_there, told) = std::sync::mpsc::channel();
+    let got = std::thread::scope(|scope| {
+        let consumer = scope.spawn(move || {
+            // Polls the moved future on this thread; says so once it is
+            // Pending here, registered with this thread's waker.
+            let mut told = false;
+            futures::executor::block_on(std::future::poll_fn(|cx| {
+                let poll = get.as_mut().poll(cx);
+                if poll.is_pending() && !std::mem::replace(&mut told, true) {
+                    waiting_there.send(()).unwrap();
+                }
+                poll
+            }))
+            .map(|item| item.get())
+        });
+        told.recv().unwrap();
+        assert_eq!(queue.waiting_getters(), 1);
+        scope
+            .spawn(|| queue.try_put(Cell::new(7)))
+            .join()
+            .unwrap()
+            .unwrap();
+        consumer.join().unwrap()
+    });
+    assert_eq!(got, Ok(7));
+    queue.task_done().unwrap();
     futures::executor::block_on(queue.join());
     assert_eq!(queue.unfinished_tasks(), 0);
 }

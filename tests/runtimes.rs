@@ -414,7 +414,7 @@ where
     assert_eq!(
         format!("{queue:?}"),
         format!(
-            "{} {{ maxsize: {}, len: 0, getters: 0, putters: 0, unfinished_tasks: 0, shutdown: true }}",
+            "{} {{ maxsize: {}, len: 0, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 0, shutdown: true }}",
             O::NAME,
             config.maxsize
         )

@@ -253,7 +253,7 @@ fn dropped_waiting_get_leaves_the_list_at_once() {
     assert_ready_eq!(g1.poll(), Ok(1));
     assert_ready_eq!(g3.poll(), Ok(2));
     assert_eq!(getters(&queue), 0);
-    assert_eq!(format!("{queue:?}"), "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, unfinished_tasks: 2, shutdown: false }");
+    assert_eq!(format!("{queue:?}"), "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 2, shutdown: false }");
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn a_million_cancelled_gets_leave_no_getters_bpo_31620() {
     assert_eq!(poll_with(&mut waiting, &first), Poll::Ready(Ok(7)));
     assert_eq!(
         format!("{queue:?}"),
-        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, unfinished_tasks: 1, shutdown: false }"
+        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 1, shutdown: false }"
     );
 }
 
@@ -966,15 +966,15 @@ fn wakes_happen_after_the_lock_is_released() {
     // the notified getter has left the list.
     assert_eq!(
         rx.recv_timeout(timeout).expect("put woke its getter under the lock"),
-        "Queue { maxsize: 0, len: 1, getters: 0, putters: 0, unfinished_tasks: 1, shutdown: false }"
+        "Queue { maxsize: 0, len: 1, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 1, shutdown: false }"
     );
     assert_eq!(
         rx.recv_timeout(timeout).expect("task_done woke its joiner under the lock"),
-        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, unfinished_tasks: 0, shutdown: false }"
+        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 0, shutdown: false }"
     );
     assert_eq!(
         rx.recv_timeout(timeout)
             .expect("shutdown woke its getter under the lock"),
-        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, unfinished_tasks: 0, shutdown: true }"
+        "Queue { maxsize: 0, len: 0, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 0, shutdown: true }"
     );
 }

@@ -71,7 +71,7 @@ fn put_one_at_a_time(waiters: usize, items: u64) -> (Duration, u64) {
     assert_eq!(
         format!("{queue:?}"),
         format!(
-            "Queue {{ maxsize: 0, len: 0, getters: {waiters}, putters: 0, unfinished_tasks: {items}, shutdown: false }}"
+            "Queue {{ maxsize: 0, len: 0, getters: {waiters}, putters: 0, joiners: 0, unfinished_tasks: {items}, shutdown: false }}"
         )
     );
     (elapsed, wakes.load(Ordering::SeqCst))

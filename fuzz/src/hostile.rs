@@ -34,7 +34,6 @@ use std::sync::{Arc, Once};
 use std::task::{Context, Poll, Wake, Waker};
 
 use aioqueue::{Get, GetError, Priority, PriorityQueue, Put, PutError, TryGetError, TryPutError};
-use aioqueue_sim::subject::debug_count;
 
 use crate::bytes::Bytes;
 
@@ -594,16 +593,8 @@ impl<'q> Run<'q> {
         // Waiting futures are exactly those registered and not woken since.
         let count = |get, woken| self.count(get, woken);
         let debug = format!("{queue:?}");
-        assert_eq!(
-            debug_count(&debug, "getters"),
-            count(true, false),
-            "{debug}"
-        );
-        assert_eq!(
-            debug_count(&debug, "putters"),
-            count(false, false),
-            "{debug}"
-        );
+        assert_eq!(queue.waiting_getters(), count(true, false), "{debug}");
+        assert_eq!(queue.waiting_putters(), count(false, false), "{debug}");
         // No lost wakeup: while a getter waits, each item has a woken getter
         // on its way; while a putter waits, each free slot a woken putter.
         if count(true, false) > 0 {

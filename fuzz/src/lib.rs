@@ -22,9 +22,9 @@ pub mod schedules;
 #[cfg(test)]
 mod seeds;
 
-use aioqueue_sim::runner::RunReport;
-use aioqueue_sim::explore::View;
 use aioqueue_sim::executor::Action;
+use aioqueue_sim::explore::View;
+use aioqueue_sim::runner::RunReport;
 use aioqueue_sim::trace::render;
 
 /// Panics with the numbered trace and the replay string if the run's queue

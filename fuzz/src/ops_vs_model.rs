@@ -21,9 +21,9 @@
 //! program is finished and the end-of-run checks (every item accounted for
 //! exactly once, no lost wakeup) are made.
 
-use aioqueue_sim::runner::{run, RunOptions, RunReport};
-use aioqueue_sim::explore::{Scheduler, View};
 use aioqueue_sim::executor::Action;
+use aioqueue_sim::explore::{Scheduler, View};
+use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 
 use crate::bytes::Bytes;
@@ -143,10 +143,10 @@ impl Scheduler for Commands<'_> {
 /// Runs the input on the real queue and the model, comparing every step.
 pub fn check(input: &Input) -> RunReport {
     let options = RunOptions {
-        spurious: true,
-        cancel: true,
-        key_with_results: false,
         max_steps: input.commands.len() + 4 * MAX_OPS + 16,
+        // The commands pick the fresh wakers; no bound from the explorer.
+        fresh_wakers: u8::MAX,
+        ..RunOptions::default()
     };
     let mut scheduler = Commands {
         commands: &input.commands,

@@ -17,8 +17,8 @@
 //!
 //! When the choices run out, the run is [`finish`]ed.
 
-use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::explore::{Scheduler, View};
+use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
 
 use crate::bytes::Bytes;

@@ -100,11 +100,44 @@ struct TaskRun<'q> {
     pc: usize,
     future: Option<OpFuture<'q>>,
     woken: bool,
-    generation: u64,
+    /// Every waker the task was given, by generation: a new one for each
+    /// operation and for each fresh-waker poll. Kept to count the clones the
+    /// queue still holds.
+    wakers: Vec<Arc<RecordingWaker>>,
     waker: Waker,
-    /// Whether the current wait was given a fresh waker (part of the state
-    /// the explorer hashes: later wakes must reach the new waker).
-    refreshed: bool,
+    /// Fresh wakers given in the current wait.
+    refreshed: u8,
+    /// Polls since the current wait began, or since the task was last
+    /// woken, that nobody asked for (spurious ones, same or fresh waker).
+    quiet_polls: u8,
+}
+
+impl TaskRun<'_> {
+    fn generation(&self) -> u64 {
+        self.wakers.len() as u64 - 1
+    }
+
+    /// Gives the task a waker of a new generation.
+    fn renew_waker(&mut self, task: TaskId, log: &Arc<Mutex<Vec<WakeRecord>>>) {
+        let waker = Arc::new(RecordingWaker {
+            record: WakeRecord {
+                task,
+                generation: self.wakers.len() as u64,
+            },
+            log: Arc::clone(log),
+        });
+        self.waker = Waker::from(Arc::clone(&waker));
+        self.wakers.push(waker);
+    }
+
+    /// The operation is over (finished or dropped): on to the next one.
+    fn next_op(&mut self) {
+        self.future = None;
+        self.woken = false;
+        self.pc += 1;
+        self.refreshed = 0;
+        self.quiet_polls = 0;
+    }
 }
 
 /// What a step did, as the executor saw it.
@@ -134,14 +167,19 @@ impl<'q> Executor<'q> {
         let tasks = programs
             .iter()
             .enumerate()
-            .map(|(task, program)| TaskRun {
-                program: program.clone(),
-                pc: 0,
-                future: None,
-                woken: false,
-                generation: 0,
-                waker: make_waker(task, 0, &log),
-                refreshed: false,
+            .map(|(task, program)| {
+                let mut run = TaskRun {
+                    program: program.clone(),
+                    pc: 0,
+                    future: None,
+                    woken: false,
+                    wakers: Vec::new(),
+                    waker: Waker::noop().clone(),
+                    refreshed: 0,
+                    quiet_polls: 0,
+                };
+                run.renew_waker(task, &log);
+                run
             })
             .collect();
         Executor {
@@ -170,7 +208,7 @@ impl<'q> Executor<'q> {
         [
             (!started || task.woken).then_some(Action::Poll(t)),
             waiting.then_some(Action::Spurious(t)),
-            (waiting && !task.refreshed).then_some(Action::FreshWaker(t)),
+            waiting.then_some(Action::FreshWaker(t)),
             (started || matches!(op, Some(Op::Put(_) | Op::Get | Op::Join)))
                 .then_some(Action::Drop(t)),
         ]
@@ -191,9 +229,11 @@ impl<'q> Executor<'q> {
             .any(|task| task.pc < task.program.len() && (task.future.is_none() || task.woken))
     }
 
-    /// Whether the task has given out a fresh waker in its current wait.
-    pub fn refreshed(&self, task: TaskId) -> bool {
-        self.tasks[task].refreshed
+    /// Fresh wakers given in the task's current wait, and polls nobody
+    /// asked for since it began or since the task was last woken.
+    pub fn wait_counts(&self, task: TaskId) -> (u8, u8) {
+        let task = &self.tasks[task];
+        (task.refreshed, task.quiet_polls)
     }
 
     /// Takes one action. `None` if it is not possible now.
@@ -202,43 +242,45 @@ impl<'q> Executor<'q> {
             return None;
         }
         let subject = self.subject;
-        let task = &mut self.tasks[action.task()];
+        let t = action.task();
+        let log = &self.log;
+        let task = &mut self.tasks[t];
         let op = task.program[task.pc];
         let mut result = None;
         match action {
             Action::Poll(_) | Action::Spurious(_) | Action::FreshWaker(_) => {
-                if let Action::FreshWaker(t) = action {
-                    task.generation += 1;
-                    task.waker = make_waker(t, task.generation, &self.log);
-                    task.refreshed = true;
+                if task.future.is_none() {
+                    // Each operation gets wakers of its own: a wake through
+                    // an earlier operation's waker is a stale registration.
+                    task.renew_waker(t, log);
+                    task.future = Some(subject.start(op));
+                }
+                if let Action::FreshWaker(_) = action {
+                    task.renew_waker(t, log);
+                    task.refreshed = task.refreshed.saturating_add(1);
+                }
+                if !matches!(action, Action::Poll(_)) {
+                    task.quiet_polls = task.quiet_polls.saturating_add(1);
                 }
                 task.woken = false;
-                let future = task.future.get_or_insert_with(|| subject.start(op));
                 let mut cx = Context::from_waker(&task.waker);
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                if let Some(Poll::Ready(output)) = task
+                    .future
+                    .as_mut()
+                    .map(|future| future.as_mut().poll(&mut cx))
+                {
                     result = Some(output);
-                    task.future = None;
-                    task.pc += 1;
-                    task.refreshed = false;
+                    task.next_op();
                 }
             }
             Action::Drop(_) => {
                 // A never-polled future is made and dropped at once.
                 let future = task.future.take().unwrap_or_else(|| subject.start(op));
                 drop(future);
-                task.woken = false;
-                task.pc += 1;
-                task.refreshed = false;
+                task.next_op();
             }
         }
-        let wakes: Vec<WakeRecord> =
-            std::mem::take(&mut *self.log.lock().unwrap_or_else(PoisonError::into_inner));
-        for wake in &wakes {
-            let woken = &mut self.tasks[wake.task];
-            if wake.generation == woken.generation && woken.future.is_some() {
-                woken.woken = true;
-            }
-        }
+        let wakes = self.take_wakes();
         Some(StepReport {
             result,
             wakes,
@@ -246,9 +288,52 @@ impl<'q> Executor<'q> {
         })
     }
 
+    /// The wakes recorded since the last call; marks the tasks woken.
+    pub fn take_wakes(&mut self) -> Vec<WakeRecord> {
+        let wakes: Vec<WakeRecord> =
+            std::mem::take(&mut *self.log.lock().unwrap_or_else(PoisonError::into_inner));
+        for wake in &wakes {
+            let woken = &mut self.tasks[wake.task];
+            if wake.generation == woken.generation() && woken.future.is_some() {
+                woken.woken = true;
+                woken.quiet_polls = 0;
+            }
+        }
+        wakes
+    }
+
+    /// Drops the task's future, if it has one (the end of a run).
+    pub fn drop_future(&mut self, task: TaskId) -> Vec<WakeRecord> {
+        if let Some(future) = self.tasks[task].future.take() {
+            drop(future);
+            self.tasks[task].next_op();
+        }
+        self.take_wakes()
+    }
+
     /// The generation of the task's current waker.
     pub fn generation(&self, task: TaskId) -> u64 {
-        self.tasks[task].generation
+        self.tasks[task].generation()
+    }
+
+    /// How many clones of each of the task's wakers the queue holds, by
+    /// generation (the executor's own references left out).
+    pub fn wakers_held(&self, task: TaskId) -> Vec<usize> {
+        let run = &self.tasks[task];
+        let current = run.generation() as usize;
+        run.wakers
+            .iter()
+            .enumerate()
+            .map(|(generation, waker)| {
+                let ours = 1 + usize::from(generation == current);
+                Arc::strong_count(waker).saturating_sub(ours)
+            })
+            .collect()
+    }
+
+    /// The place in its list the task's future shows, if it waits.
+    pub fn place(&self, task: TaskId) -> Option<usize> {
+        self.tasks[task].future.as_ref().and_then(|f| f.place())
     }
 
     /// The queue's counts, as its public API shows them.
@@ -260,11 +345,4 @@ impl<'q> Executor<'q> {
     pub fn has_future(&self, task: TaskId) -> bool {
         self.tasks[task].future.is_some()
     }
-}
-
-fn make_waker(task: TaskId, generation: u64, log: &Arc<Mutex<Vec<WakeRecord>>>) -> Waker {
-    Waker::from(Arc::new(RecordingWaker {
-        record: WakeRecord { task, generation },
-        log: Arc::clone(log),
-    }))
 }

@@ -7,6 +7,7 @@
 //! LIFO and priority orders can be told apart, and so can `heapq`'s order
 //! among equal items.
 
+use crate::runner::RunOptions;
 use crate::scenario::{Item, Kind, Op, Scenario};
 
 /// A family: `tasks` tasks, each with `min_ops..=max_ops` operations drawn
@@ -32,6 +33,9 @@ pub struct Family {
     pub maxsizes: Vec<usize>,
     /// How the puts get their items.
     pub items: Items,
+    /// The options every scenario is explored with (spurious polls, fresh
+    /// wakers, quiet polls told apart, drops).
+    pub options: RunOptions,
 }
 
 /// How the puts of a family's scenarios get their items.
@@ -64,7 +68,23 @@ impl Family {
             kinds: Kind::ALL.to_vec(),
             maxsizes: vec![0, 1],
             items: Items::Mixed,
+            options: RunOptions::default(),
         }
+    }
+
+    /// The same family, explored with fresh wakers and quiet polls bounded
+    /// at `fresh_wakers` and `quiet_polls` per wait (crowds of waiters
+    /// multiply every per-wait choice).
+    pub fn per_wait(mut self, fresh_wakers: u8, quiet_polls: u8) -> Family {
+        self.options.fresh_wakers = fresh_wakers;
+        self.options.quiet_polls = quiet_polls;
+        self
+    }
+
+    /// The same family under another name.
+    pub fn named(mut self, name: &'static str) -> Family {
+        self.name = name;
+        self
     }
 
     /// The same family, with these tasks first in every scenario.
@@ -104,30 +124,49 @@ pub fn queue_ops() -> Vec<Op> {
         .collect()
 }
 
-/// The families `cargo test` explores exhaustively (kept under a few minutes).
+/// The families `cargo test` explores exhaustively (kept to a few minutes
+/// on 2 cores). Per wait, the small families offer two fresh wakers and
+/// tell two quiet polls apart; the crowds, where every per-wait choice is
+/// multiplied by the waiters, one fresh waker, and (FIFO) one quiet poll.
 pub fn test_families() -> Vec<Family> {
+    let crowd_of_getters = Family::new(
+        "3 getters + 1 x 1-3 ops",
+        1,
+        1..=3,
+        vec![PUT, Op::Get, Op::TryGet, Op::ShutdownImmediate],
+    )
+    .with_fixed(vec![vec![Op::Get]; 3])
+    .maxsizes(&[0]);
+    let crowd_of_putters = Family::new(
+        "3 putters + 1 x 1-3 ops",
+        1,
+        1..=3,
+        vec![PUT, Op::Get, Op::TryGet, Op::Shutdown],
+    )
+    .with_fixed(vec![vec![PUT]; 3])
+    .maxsizes(&[1]);
     vec![
-        Family::new("2 tasks x up to 2 ops", 2, 1..=2, queue_ops()),
+        Family::new("2 tasks x up to 2 ops", 2, 1..=2, queue_ops()).maxsizes(&[0, 1, 2]),
         Family::new("3 tasks x 1 op", 3, 1..=1, queue_ops()),
+        crowd_of_getters.clone().kinds(&[Kind::Fifo]).per_wait(1, 1),
+        crowd_of_getters
+            .named("3 getters + 1 x 1-3 ops, LIFO and priority")
+            .kinds(&[Kind::Lifo, Kind::Priority])
+            .per_wait(1, 0),
+        crowd_of_putters.clone().kinds(&[Kind::Fifo]).per_wait(1, 1),
+        crowd_of_putters
+            .named("3 putters + 1 x 1-3 ops, LIFO and priority")
+            .kinds(&[Kind::Lifo, Kind::Priority])
+            .per_wait(1, 0),
         Family::new(
-            "3 getters + 1 x 1-3 ops",
-            1,
-            1..=3,
-            vec![PUT, Op::Get, Op::TryGet, Op::ShutdownImmediate],
+            "3 tasks x up to 2 ops of put, get, task_done, join",
+            3,
+            1..=2,
+            vec![PUT, Op::Get, Op::TaskDone, Op::Join],
         )
-        .with_fixed(vec![vec![Op::Get]; 3])
         .kinds(&[Kind::Fifo])
-        .maxsizes(&[0]),
-        Family::new(
-            "3 putters + 1 x 1-3 ops",
-            1,
-            1..=3,
-            vec![PUT, Op::Get, Op::TryGet, Op::Shutdown],
-        )
-        .with_fixed(vec![vec![PUT]; 3])
-        .kinds(&[Kind::Fifo])
-        .maxsizes(&[1]),
-        tie_family(),
+        .per_wait(1, 0),
+        tie_family().per_wait(1, 0),
     ]
 }
 
@@ -277,7 +316,7 @@ fn permutations(items: &[u32]) -> Vec<Vec<u32>> {
 /// programs of up to 3 operations, and 3 tasks of 1 operation.
 pub fn default_families() -> Vec<Family> {
     let mut families = test_families();
-    families[0] = Family::new("2 tasks x up to 3 ops", 2, 1..=3, queue_ops());
+    families[0] = Family::new("2 tasks x up to 3 ops", 2, 1..=3, queue_ops()).maxsizes(&[0, 1, 2]);
     families
 }
 

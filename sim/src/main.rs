@@ -23,10 +23,13 @@ use aioqueue_sim::trace::{render, Replay};
 const USAGE: &str = "\
 usage:
   aioqueue-sim explore [--quick | --large] [--only FAMILY] [--random RUNS] [--seed SEED]
+                       [--fresh-wakers N] [--quiet-polls N]
       every schedule of the default scenario families (DFS with state
       hashing; --quick: only the smaller families `cargo test` covers;
-      --large: also 3 tasks x 2 operations; --only: one family by name),
-      then RUNS random and RUNS PCT runs of random scenarios
+      --large: also 3 tasks x 2 operations; --only: one family by name;
+      per wait, up to N fresh wakers, and N polls nobody asked for told
+      apart, instead of each family's own bounds), then RUNS random and
+      RUNS PCT runs of random scenarios
   aioqueue-sim replay '<scenario> @ <schedule>'
       the numbered trace of one schedule
   aioqueue-sim replay --asyncio '<scenario>'
@@ -86,8 +89,10 @@ fn explore(args: &[String]) -> Result<bool, String> {
     let started = Instant::now();
     let mut totals = Totals::default();
     println!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
-    for family in chosen_families(args)? {
-        totals.add(explore_family(&family, options));
+    for mut family in chosen_families(args)? {
+        family.options.fresh_wakers = flag(args, "--fresh-wakers", family.options.fresh_wakers)?;
+        family.options.quiet_polls = flag(args, "--quiet-polls", family.options.quiet_polls)?;
+        totals.add(explore_family(&family));
     }
     totals.add(explore_polls_only(options));
     totals.add(random_and_pct(random_runs, seed, options));
@@ -133,10 +138,10 @@ fn chosen_families(args: &[String]) -> Result<Vec<Family>, String> {
 }
 
 /// Every schedule of every scenario of one family, on every core.
-fn explore_family(family: &Family, options: RunOptions) -> Totals {
+fn explore_family(family: &Family) -> Totals {
     let family_start = Instant::now();
     let list = family.scenarios();
-    let totals = explore_in_parallel(family.name, &list, options);
+    let totals = explore_in_parallel(family.name, &list, family.options);
     let secs = family_start.elapsed().as_secs_f64();
     println!(
         "  {:<28} {:>7} scenarios {:>11} schedules {:>11} states  {:>7.1} s  {:>9.0} schedules/s",

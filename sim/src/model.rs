@@ -96,10 +96,12 @@ pub struct Observation {
     pub unfinished_tasks: usize,
     /// `is_shutdown()`
     pub shutdown: bool,
-    /// Tasks waiting in `get` (the `Debug` count).
+    /// Tasks waiting in `get` (`waiting_getters`).
     pub getters: usize,
-    /// Tasks waiting in `put` (the `Debug` count).
+    /// Tasks waiting in `put` (`waiting_putters`).
     pub putters: usize,
+    /// Tasks waiting in `join` (`waiting_joiners`).
+    pub joiners: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -179,6 +181,7 @@ impl Model {
             shutdown: self.shutdown,
             getters: self.getters.len(),
             putters: self.putters.len(),
+            joiners: self.joiners.len(),
         }
     }
 
@@ -285,11 +288,15 @@ impl Model {
     }
 
     /// Takes every item left, in get order, as repeated `get_nowait`s
-    /// would (the end-of-run accounting), with the comparisons made.
-    pub fn drain(&mut self) -> (Vec<Item>, Vec<Comparison>) {
-        let items =
-            std::iter::from_fn(|| (!self.is_empty()).then(|| self.take_next_item())).collect();
-        (items, std::mem::take(&mut self.asked))
+    /// would (the end-of-run accounting): the items, the comparisons made,
+    /// and the putters woken (one per item taken, while any wait).
+    pub fn drain(&mut self) -> (Vec<Item>, Vec<Comparison>, Vec<TaskId>) {
+        let mut woken = Vec::new();
+        let mut items = Vec::new();
+        while let OpResult::Item(item) = self.get_nowait(&mut woken) {
+            items.push(item);
+        }
+        (items, std::mem::take(&mut self.asked), woken)
     }
 
     /// Tasks waiting in `join` (asyncio: the not-done futures of
@@ -524,7 +531,8 @@ impl Model {
         };
     }
 
-    fn place_in_list(&self, task: TaskId) -> Option<(List, usize)> {
+    /// Where a task waits: its list and its place (1 = first), if it waits.
+    pub fn place_in_list(&self, task: TaskId) -> Option<(List, usize)> {
         let TaskState::Waiting(list) = self.tasks[task].state else {
             return None;
         };

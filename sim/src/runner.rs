@@ -13,9 +13,9 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use crate::executor::{Action, Executor};
+use crate::executor::{Action, Executor, WakeRecord};
 use crate::explore::{Scheduler, View};
-use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId};
+use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId, TaskState};
 use crate::scenario::{Item, Op, Scenario};
 use crate::subject::{new_subject, take_comparisons, Subject};
 
@@ -30,6 +30,14 @@ pub struct RunOptions {
     pub key_with_results: bool,
     /// Longest run.
     pub max_steps: usize,
+    /// Fresh wakers one wait may be given (waker A, then B, then C: 2).
+    pub fresh_wakers: u8,
+    /// Polls nobody asked for that the state key tells apart, per wait:
+    /// after this many, a spurious poll leads to a state already seen. A
+    /// queue whose spurious polls change something it hides (not its
+    /// counts, places or wakers, which are compared at every step) is
+    /// followed this many polls deep.
+    pub quiet_polls: u8,
 }
 
 impl Default for RunOptions {
@@ -39,6 +47,8 @@ impl Default for RunOptions {
             cancel: true,
             key_with_results: false,
             max_steps: 200,
+            fresh_wakers: 2,
+            quiet_polls: 2,
         }
     }
 }
@@ -57,8 +67,6 @@ pub struct StepRecord {
     pub was_notified: bool,
     /// The queue's counts after the step (model and implementation agreed).
     pub after: Observation,
-    /// Tasks waiting in `join` after the step, as the model has it.
-    pub joiners: usize,
 }
 
 /// Where and how the implementation and the model parted.
@@ -123,7 +131,10 @@ pub fn run_on(
             .into_iter()
             .filter(|action| match action {
                 Action::Poll(_) => true,
-                Action::Spurious(_) | Action::FreshWaker(_) => options.spurious,
+                Action::Spurious(_) => options.spurious,
+                Action::FreshWaker(t) => {
+                    options.spurious && executor.wait_counts(*t).0 < options.fresh_wakers
+                }
                 Action::Drop(_) => options.cancel,
             })
             .collect();
@@ -134,11 +145,7 @@ pub fn run_on(
             step: report.steps.len(),
             last: report.steps.last(),
             actions: &actions,
-            state_key: state_key(
-                &model,
-                &executor,
-                options.key_with_results.then_some(&report.results),
-            ),
+            state_key: state_key(&model, &executor, &options, &report.results),
         };
         let Some(choice) = scheduler.choose(&view) else {
             report.stopped_early = true;
@@ -175,24 +182,7 @@ pub fn run_on(
     }
     report.final_state = model.observe();
     if report.failure.is_none() {
-        let (expected, expected_comparisons) = model.drain();
-        report.remaining = subject.drain();
-        let comparisons = take_comparisons();
-        let what = if report.remaining != expected {
-            Some(format!(
-                "the items left come out as {:?}, the model says {expected:?}",
-                report.remaining
-            ))
-        } else if comparisons != expected_comparisons {
-            Some(format!(
-                "draining what is left compared {}, the model says {}",
-                show_comparisons(&comparisons),
-                show_comparisons(&expected_comparisons)
-            ))
-        } else {
-            account_for_items(&report, report.remaining.clone()).err()
-        };
-        if let Some(what) = what {
+        if let Err(what) = finish(&mut model, &mut executor, subject, &mut report) {
             report.failure = Some(Divergence { step: 0, what });
         }
     }
@@ -224,7 +214,6 @@ fn step(
         outcome: outcome.clone(),
         was_notified,
         after: model.observe(),
-        joiners: model.joiners(),
     });
     if let Some(result) = &seen.result {
         report.results[task].push(Some(result.clone()));
@@ -273,7 +262,98 @@ fn step(
             "the queue shows {observed:?}, the model says {expected:?}"
         ));
     }
+    for t in 0..model.task_count() {
+        let place = model.place_in_list(t).map(|(_, place)| place);
+        let shown = executor.place(t);
+        if shown != place {
+            return Err(format!(
+                "t{t}'s future shows place {}, the model says {}",
+                show_place(shown),
+                show_place(place)
+            ));
+        }
+        // A waiting task's current waker is held once; nothing else is.
+        let held = executor.wakers_held(t);
+        let current = executor.generation(t) as usize;
+        let waits = matches!(model.state(t), TaskState::Waiting(_));
+        for (generation, &clones) in held.iter().enumerate() {
+            let expected = usize::from(waits && generation == current);
+            if clones != expected {
+                return Err(format!(
+                    "the queue holds {clones} clone(s) of t{t}'s waker #{generation}, expected {expected} (t{t} {})",
+                    if waits { "waits" } else { "does not wait" }
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+fn show_place(place: Option<usize>) -> String {
+    place.map_or_else(|| "none (not waiting)".to_string(), |p| format!("#{p}"))
+}
+
+/// The end of a run: what is left is drained with `try_get`s, then every
+/// future still in flight is dropped, task by task. Compared: the items in
+/// get order, the comparisons, the wakes of both (the drain wakes putters,
+/// a dropped notified future passes its wakeup on), and that afterwards the
+/// queue holds no waker at all. Then every item must be accounted for.
+fn finish(
+    model: &mut Model,
+    executor: &mut Executor<'_>,
+    subject: &dyn Subject,
+    report: &mut RunReport,
+) -> Result<(), String> {
+    let (expected, expected_comparisons, expected_woken) = model.drain();
+    report.remaining = subject.drain();
+    let comparisons = take_comparisons();
+    let woken = tasks_of(&executor.take_wakes());
+    if report.remaining != expected {
+        return Err(format!(
+            "the items left come out as {:?}, the model says {expected:?}",
+            report.remaining
+        ));
+    }
+    if comparisons != expected_comparisons {
+        return Err(format!(
+            "draining what is left compared {}, the model says {}",
+            show_comparisons(&comparisons),
+            show_comparisons(&expected_comparisons)
+        ));
+    }
+    if woken != expected_woken {
+        return Err(format!(
+            "draining what is left woke {}, the model says {}",
+            show_tasks(&woken),
+            show_tasks(&expected_woken)
+        ));
+    }
+    for task in 0..report.scenario.tasks.len() {
+        if !executor.has_future(task) {
+            continue;
+        }
+        let expected = model.cancel(task).woken;
+        let woken = tasks_of(&executor.drop_future(task));
+        if woken != expected {
+            return Err(format!(
+                "dropping t{task}'s future at the end woke {}, the model says {}",
+                show_tasks(&woken),
+                show_tasks(&expected)
+            ));
+        }
+    }
+    for task in 0..report.scenario.tasks.len() {
+        if let Some(generation) = executor.wakers_held(task).iter().position(|&n| n > 0) {
+            return Err(format!(
+                "every future is gone, yet the queue still holds t{task}'s waker #{generation}"
+            ));
+        }
+    }
+    account_for_items(report, report.remaining.clone())
+}
+
+fn tasks_of(wakes: &[WakeRecord]) -> Vec<TaskId> {
+    wakes.iter().map(|wake| wake.task).collect()
 }
 
 /// Every item put is still in the queue, or was returned by exactly one get
@@ -302,18 +382,24 @@ fn account_for_items(report: &RunReport, remaining: Vec<Item>) -> Result<(), Str
     Ok(())
 }
 
-/// The hash the explorer uses to recognise a state it has seen.
+/// The hash the explorer uses to recognise a state it has seen: the model,
+/// and per task the fresh wakers of its wait and its quiet polls (bounded
+/// by the options), and the results so far if asked.
 fn state_key(
     model: &Model,
     executor: &Executor<'_>,
-    results: Option<&Vec<Vec<Option<OpResult>>>>,
+    options: &RunOptions,
+    results: &[Vec<Option<OpResult>>],
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     model.hash(&mut hasher);
     for task in 0..model.task_count() {
-        executor.refreshed(task).hash(&mut hasher);
+        let (fresh, quiet) = executor.wait_counts(task);
+        (fresh, quiet.min(options.quiet_polls)).hash(&mut hasher);
     }
-    results.hash(&mut hasher);
+    if options.key_with_results {
+        results.hash(&mut hasher);
+    }
     hasher.finish()
 }
 

@@ -2,21 +2,34 @@
 //!
 //! Everything the simulator does to a queue goes through [`Subject`], which
 //! is written against the API fixed for `aioqueue` (the three queue types,
-//! their methods, their errors, their `Debug` format), so that any
-//! implementation of that API can be judged.
+//! their methods, their errors, the waiter counts, and the futures' `Debug`
+//! with their place in line), so that any implementation of that API can
+//! be judged.
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use aioqueue::{GenericQueue, LifoQueue, Order, PriorityQueue, Queue, TryGetError, TryPutError};
+use aioqueue::{
+    GenericQueue, GetError, LifoQueue, Order, PriorityQueue, PutError, Queue, TryGetError,
+    TryPutError,
+};
 
 use crate::model::{Comparison, Observation, OpResult};
 use crate::scenario::{Item, Kind, Op};
 
-/// An operation in flight: the future of one `Op`.
-pub type OpFuture<'q> = Pin<Box<dyn Future<Output = OpResult> + 'q>>;
+/// The future of one `Op`, and what it shows while in flight.
+pub trait InFlight: Future<Output = OpResult> {
+    /// Its place in its waiter list (1 = the next to be woken), or `None`
+    /// if it is not waiting in one.
+    fn place(&self) -> Option<usize>;
+}
+
+/// An operation in flight.
+pub type OpFuture<'q> = Pin<Box<dyn InFlight + 'q>>;
 
 /// A queue of any kind, driven through the public API.
 pub trait Subject {
@@ -24,7 +37,8 @@ pub trait Subject {
     /// nothing until polled.
     fn start(&self, op: Op) -> OpFuture<'_>;
     /// The counts, read through `maxsize`, `len`, `is_empty`, `is_full`,
-    /// `unfinished_tasks`, `is_shutdown` and the `Debug` output.
+    /// `unfinished_tasks`, `is_shutdown` and `waiting_getters`,
+    /// `waiting_putters`, `waiting_joiners`.
     fn observe(&self) -> Observation;
     /// Drains what is left, for the final accounting of items.
     fn drain(&self) -> Vec<Item>;
@@ -114,16 +128,32 @@ fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
     }
 }
 
-/// Reads a `name: N` count out of a queue's `Debug` output
-/// (`usize::MAX` if it is missing, so that a comparison fails).
-pub fn debug_count(debug: &str, name: &str) -> usize {
-    let pattern = format!("{name}: ");
-    debug
-        .find(&pattern)
-        .map(|at| &debug[at + pattern.len()..])
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or(usize::MAX)
+/// A future of the API, its output mapped to an [`OpResult`]; its place is
+/// read from its `Debug` (`place: Some(2)`).
+struct Mapped<F: Future> {
+    future: F,
+    map: fn(F::Output) -> OpResult,
+}
+
+impl<F: Future + Unpin> Future for Mapped<F> {
+    type Output = OpResult;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<OpResult> {
+        let map = self.map;
+        Pin::new(&mut self.future).poll(cx).map(map)
+    }
+}
+
+impl<F: Future + Unpin + fmt::Debug> InFlight for Mapped<F> {
+    fn place(&self) -> Option<usize> {
+        place_in_debug(&format!("{:?}", self.future))
+    }
+}
+
+/// Reads `place: Some(N)` out of a future's `Debug` output.
+pub fn place_in_debug(debug: &str) -> Option<usize> {
+    let rest = &debug[debug.find("place: Some(")? + "place: Some(".len()..];
+    rest.split(')').next()?.parse().ok()
 }
 
 /// A future that returns `Pending` once, waking its own task first.
@@ -132,61 +162,80 @@ struct YieldOnce(bool);
 impl Future for YieldOnce {
     type Output = OpResult;
 
-    fn poll(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<OpResult> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<OpResult> {
         if self.0 {
-            return std::task::Poll::Ready(OpResult::Ok);
+            return Poll::Ready(OpResult::Ok);
         }
         self.0 = true;
         cx.waker().wake_by_ref();
-        std::task::Poll::Pending
+        Poll::Pending
     }
 }
 
-impl<O: Order<Ranked>> Subject for GenericQueue<Ranked, O> {
+impl InFlight for YieldOnce {
+    fn place(&self) -> Option<usize> {
+        None
+    }
+}
+
+fn put_result(result: Result<(), PutError<Ranked>>) -> OpResult {
+    match result {
+        Ok(()) => OpResult::Ok,
+        Err(err) => OpResult::PutShutDown(err.into_inner().0),
+    }
+}
+
+fn get_result(result: Result<Ranked, GetError>) -> OpResult {
+    match result {
+        Ok(item) => OpResult::Item(item.0),
+        Err(_) => OpResult::GetShutDown,
+    }
+}
+
+fn join_result((): ()) -> OpResult {
+    OpResult::Ok
+}
+
+impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
     fn start(&self, op: Op) -> OpFuture<'_> {
         match op {
-            Op::Put(item) => Box::pin(async move {
-                match self.put(Ranked(item)).await {
-                    Ok(()) => OpResult::Ok,
-                    Err(err) => OpResult::PutShutDown(err.into_inner().0),
-                }
+            Op::Put(item) => Box::pin(Mapped {
+                future: self.put(Ranked(item)),
+                map: put_result,
             }),
-            Op::Get => Box::pin(async move {
-                match self.get().await {
-                    Ok(item) => OpResult::Item(item.0),
-                    Err(_) => OpResult::GetShutDown,
-                }
+            Op::Get => Box::pin(Mapped {
+                future: self.get(),
+                map: get_result,
             }),
-            Op::Join => Box::pin(async move {
-                self.join().await;
-                OpResult::Ok
+            Op::Join => Box::pin(Mapped {
+                future: self.join(),
+                map: join_result,
             }),
-            Op::TryPut(item) => Box::pin(async move { try_put_result(self.try_put(Ranked(item))) }),
-            Op::TryGet => Box::pin(async move { try_get_result(self.try_get()) }),
-            Op::TaskDone => Box::pin(async move {
-                match self.task_done() {
-                    Ok(()) => OpResult::Ok,
-                    Err(_) => OpResult::TaskDoneError,
-                }
-            }),
-            Op::Shutdown => Box::pin(async move {
+            // The rest run when first polled, like the async fns they stand for.
+            Op::TryPut(item) => Box::pin(Deferred(Some(Box::new(move || {
+                try_put_result(self.try_put(Ranked(item)))
+            })))),
+            Op::TryGet => Box::pin(Deferred(Some(Box::new(move || {
+                try_get_result(self.try_get())
+            })))),
+            Op::TaskDone => Box::pin(Deferred(Some(Box::new(move || match self.task_done() {
+                Ok(()) => OpResult::Ok,
+                Err(_) => OpResult::TaskDoneError,
+            })))),
+            Op::Shutdown => Box::pin(Deferred(Some(Box::new(move || {
                 self.shutdown();
                 OpResult::Ok
-            }),
-            Op::ShutdownImmediate => Box::pin(async move {
+            })))),
+            Op::ShutdownImmediate => Box::pin(Deferred(Some(Box::new(move || {
                 OpResult::Drained(self.shutdown_immediate().into_iter().map(|i| i.0).collect())
-            }),
+            })))),
             Op::Yield => Box::pin(YieldOnce(false)),
             // A request to the scheduler (see `Op::Cancel`): nothing to run.
-            Op::Cancel(_) => Box::pin(std::future::ready(OpResult::Ok)),
+            Op::Cancel(_) => Box::pin(Deferred(Some(Box::new(|| OpResult::Ok)))),
         }
     }
 
     fn observe(&self) -> Observation {
-        let debug = format!("{self:?}");
         Observation {
             maxsize: self.maxsize(),
             len: self.len(),
@@ -194,8 +243,9 @@ impl<O: Order<Ranked>> Subject for GenericQueue<Ranked, O> {
             is_full: self.is_full(),
             unfinished_tasks: self.unfinished_tasks(),
             shutdown: self.is_shutdown(),
-            getters: debug_count(&debug, "getters"),
-            putters: debug_count(&debug, "putters"),
+            getters: self.waiting_getters(),
+            putters: self.waiting_putters(),
+            joiners: self.waiting_joiners(),
         }
     }
 
@@ -204,15 +254,50 @@ impl<O: Order<Ranked>> Subject for GenericQueue<Ranked, O> {
     }
 }
 
+/// An operation that runs its body at its first poll, not when it is made:
+/// a future that is dropped unpolled has done nothing.
+struct Deferred<'q>(Option<Box<dyn FnOnce() -> OpResult + 'q>>);
+
+impl Future for Deferred<'_> {
+    type Output = OpResult;
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<OpResult> {
+        Poll::Ready(self.0.take().map_or(OpResult::Ok, |body| body()))
+    }
+}
+
+impl InFlight for Deferred<'_> {
+    fn place(&self) -> Option<usize> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn debug_counts_are_read_back() {
-        let debug = "Queue { maxsize: 1, len: 1, getters: 0, putters: 12, unfinished_tasks: 1, shutdown: false }";
-        assert_eq!(debug_count(debug, "getters"), 0);
-        assert_eq!(debug_count(debug, "putters"), 12);
-        assert_eq!(debug_count(debug, "missing"), usize::MAX);
+    fn places_are_read_back_from_a_futures_debug() {
+        assert_eq!(
+            place_in_debug("Get { waiting: true, place: Some(12), done: false, .. }"),
+            Some(12)
+        );
+        assert_eq!(
+            place_in_debug("Get { waiting: false, place: None, done: true, .. }"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_waiting_futures_place_is_seen() {
+        let queue = Queue::<Ranked>::new(0);
+        let mut first = queue.start(Op::Get);
+        let mut second = queue.start(Op::Get);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        assert!(second.as_mut().poll(&mut cx).is_pending());
+        assert_eq!((first.place(), second.place()), (Some(1), Some(2)));
+        drop(first);
+        assert_eq!(second.place(), Some(1));
     }
 }

@@ -1,34 +1,76 @@
 //! Every schedule (polls, spurious polls, fresh wakers, drops) of every
 //! scenario in the bounded test families, compared with the model.
 
+use aioqueue_sim::executor::Action;
 use aioqueue_sim::explore::dfs;
 use aioqueue_sim::explore::minimise::minimise;
 use aioqueue_sim::families::{order_scenarios, test_families, tie_programs, Family};
 use aioqueue_sim::runner::RunOptions;
 use aioqueue_sim::trace::render;
 
-fn explore_family(family: &Family) {
+/// What the runs of a family did, to check that the search explored what
+/// the family promises (not only that it found no divergence).
+#[derive(Default, Debug)]
+struct Seen {
+    spurious: bool,
+    fresh: bool,
+    two_fresh_in_one_wait: bool,
+    drop_waiting: bool,
+    drop_woken: bool,
+}
+
+fn explore_family(family: &Family, expected_scenarios: usize) {
     let scenarios = family.scenarios();
+    assert_eq!(scenarios.len(), expected_scenarios, "{}", family.name);
     let (mut schedules, mut states) = (0u64, 0u64);
+    let mut seen = Seen::default();
     for scenario in &scenarios {
-        let (stats, failure) = dfs::explore(scenario, RunOptions::default(), |_| {});
+        let (stats, failure) = dfs::explore(scenario, family.options, |report| {
+            let mut fresh_in_wait = vec![0; scenario.tasks.len()];
+            for step in &report.steps {
+                match step.action {
+                    Action::Spurious(_) => seen.spurious = true,
+                    Action::FreshWaker(t) => {
+                        seen.fresh = true;
+                        fresh_in_wait[t] += 1;
+                        seen.two_fresh_in_one_wait |= fresh_in_wait[t] >= 2;
+                    }
+                    Action::Poll(t) => fresh_in_wait[t] = 0,
+                    Action::Drop(_) if step.was_notified => seen.drop_woken = true,
+                    Action::Drop(_) => seen.drop_waiting = true,
+                }
+            }
+        });
         if let Some(report) = failure {
             panic!(
                 "divergence in family `{}`:\n{}",
                 family.name,
-                render(&minimise(report, RunOptions::default()))
+                render(&minimise(report, family.options))
             );
         }
-        assert!(stats.schedules >= 1 && stats.states >= 1);
         schedules += stats.schedules;
         states += stats.states;
     }
     println!(
-        "{}: {} scenarios, {schedules} schedules, {states} distinct states",
+        "{}: {} scenarios, {schedules} schedules, {states} distinct states; {seen:?}",
         family.name,
         scenarios.len()
     );
-    assert!(schedules >= scenarios.len() as u64);
+    assert!(
+        seen.spurious && seen.fresh && seen.drop_waiting && seen.drop_woken,
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen.two_fresh_in_one_wait,
+        family.options.fresh_wakers >= 2,
+        "fresh wakers per wait: {}",
+        family.options.fresh_wakers
+    );
+}
+
+/// Multisets of `k` programs out of `n`.
+fn multisets(n: usize, k: usize) -> usize {
+    (0..k).fold(1, |acc, i| acc * (n + i) / (i + 1))
 }
 
 fn family(name: &str) -> Family {
@@ -40,27 +82,75 @@ fn family(name: &str) -> Family {
 
 #[test]
 fn two_tasks_up_to_two_ops_every_schedule() {
-    explore_family(&family("2 tasks x up to 2 ops"));
+    // 8 operations: 8 + 64 programs; 3 kinds, maxsize 0, 1 and 2.
+    explore_family(&family("2 tasks x up to 2 ops"), multisets(72, 2) * 3 * 3);
 }
 
 #[test]
 fn three_tasks_one_op_every_schedule() {
-    explore_family(&family("3 tasks x 1 op"));
+    explore_family(&family("3 tasks x 1 op"), multisets(8, 3) * 3 * 2);
 }
 
 #[test]
 fn a_crowd_of_getters_every_schedule() {
-    explore_family(&family("3 getters + 1 x 1-3 ops"));
+    // 4 operations: 4 + 16 + 64 programs for the one varying task.
+    explore_family(&family("3 getters + 1 x 1-3 ops"), 84);
+    explore_family(
+        &family("3 getters + 1 x 1-3 ops, LIFO and priority"),
+        84 * 2,
+    );
 }
 
 #[test]
 fn a_crowd_of_putters_every_schedule() {
-    explore_family(&family("3 putters + 1 x 1-3 ops"));
+    explore_family(&family("3 putters + 1 x 1-3 ops"), 84);
+    explore_family(
+        &family("3 putters + 1 x 1-3 ops, LIFO and priority"),
+        84 * 2,
+    );
+}
+
+#[test]
+fn three_tasks_with_join_and_task_done_every_schedule() {
+    // 4 operations: 4 + 16 programs; FIFO, maxsize 0 and 1.
+    explore_family(
+        &family("3 tasks x up to 2 ops of put, get, task_done, join"),
+        multisets(20, 3) * 2,
+    );
 }
 
 #[test]
 fn ties_every_schedule() {
-    explore_family(&family("ties: 2 tasks x up to 3 ops"));
+    explore_family(&family("ties: 2 tasks x up to 3 ops"), multisets(84, 2) * 2);
+}
+
+#[test]
+fn orderings_with_cancellation() {
+    // The five-item orderings, every future dropped at every point it can
+    // be: never polled, waiting, woken. Polls and drops, no spurious polls.
+    let options = RunOptions {
+        spurious: false,
+        ..RunOptions::default()
+    };
+    let scenarios: Vec<_> = order_scenarios()
+        .into_iter()
+        .filter(|scenario| scenario.tasks[0].len() == 10)
+        .collect();
+    let mut schedules = 0;
+    for scenario in &scenarios {
+        let (stats, failure) = dfs::explore(scenario, options, |_| {});
+        assert!(failure.is_none(), "{}", render(&failure.unwrap()));
+        schedules += stats.schedules;
+    }
+    println!(
+        "orderings with cancellation: {} scenarios, {schedules} schedules",
+        scenarios.len()
+    );
+    // Per kind: both patterns of the 134 five-key orders, and the
+    // interleaved pattern of the 100 nine-key shuffles; each has its puts
+    // and gets to drop, so far more schedules than scenarios.
+    assert_eq!(scenarios.len(), (2 * 134 + 100) * 3);
+    assert!(schedules > 16 * scenarios.len() as u64, "{schedules}");
 }
 
 #[test]

@@ -100,7 +100,7 @@ fn state_line(step: &StepRecord) -> String {
         u8::from(s.shutdown),
         s.getters,
         s.putters,
-        step.joiners
+        s.joiners
     )
 }
 
