@@ -147,11 +147,17 @@ fn assert_counts(queue: &Queue<u32>, len: usize, unfinished: usize, shutdown: bo
     assert_eq!(queue.is_empty(), len == 0, "is_empty");
     assert_eq!(queue.unfinished_tasks(), unfinished, "unfinished_tasks");
     assert_eq!(queue.is_shutdown(), shutdown, "is_shutdown");
+    let waiting = (
+        queue.waiting_getters(),
+        queue.waiting_putters(),
+        queue.waiting_joiners(),
+    );
+    assert_eq!(waiting, (0, 0, 0), "waiting getters, putters, joiners");
     let maxsize = queue.maxsize();
     assert_eq!(
         format!("{queue:?}"),
         format!(
-            "Queue {{ maxsize: {maxsize}, len: {len}, getters: 0, putters: 0, \
+            "Queue {{ maxsize: {maxsize}, len: {len}, getters: 0, putters: 0, joiners: 0, \
              unfinished_tasks: {unfinished}, shutdown: {shutdown} }}"
         ),
         "Debug"

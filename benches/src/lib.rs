@@ -71,9 +71,20 @@ impl Capacity {
     }
 }
 
-/// `0 + 1 + ... + (n - 1)`: what a consumer of `0..n` must add up to.
-pub fn sum_below(n: u64) -> u64 {
-    n * n.saturating_sub(1) / 2
+/// Mixes an item (SplitMix64's finaliser) before it is added to a
+/// checksum: a lost item and a duplicated one cannot cancel out, as they
+/// could in a plain sum.
+#[inline]
+pub fn mix(item: u64) -> u64 {
+    let mut z = item.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The checksum of the items `0..n`: the wrapping sum of their [`mix`]es.
+pub fn checksum_below(n: u64) -> u64 {
+    (0..n).fold(0, |sum, item| sum.wrapping_add(mix(item)))
 }
 
 /// A waker that counts its wakes and remembers who was woken last.

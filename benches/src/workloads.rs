@@ -2,14 +2,15 @@
 //! same shape: producers `put`/`send` their share of `0..items` and await,
 //! consumers `get`/`recv` their share and await, each in its own tokio task.
 //! Every consumer takes exactly its share, so no close/shutdown signal is
-//! needed and all peers do identical work; the sums are checked.
+//! needed and all peers do identical work; a checksum of mixed items
+//! (where a lost and a duplicated item cannot cancel out) is checked.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::{sum_below, Capacity};
+use crate::{checksum_below, mix, Capacity};
 
 /// A queue or channel under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,9 +43,9 @@ fn shares(items: u64, parts: u64) -> impl Iterator<Item = (u64, u64)> {
 }
 
 async fn sum_of(consumers: Vec<JoinHandle<u64>>) -> u64 {
-    let mut total = 0;
+    let mut total: u64 = 0;
     for consumer in consumers {
-        total += consumer.await.expect("consumer task");
+        total = total.wrapping_add(consumer.await.expect("consumer task"));
     }
     total
 }
@@ -79,7 +80,11 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
         Peer::AsyncChannel => async_channel_run(capacity, producers, consumers, items).await,
         Peer::Flume => flume_run(capacity, producers, consumers, items).await,
     };
-    assert_eq!(total, sum_below(items), "{peer:?} lost or duplicated items");
+    assert_eq!(
+        total,
+        checksum_below(items),
+        "{peer:?} lost or duplicated items"
+    );
 }
 
 /// Spawns the producer and consumer tasks of an MPMC peer and returns the sum
@@ -105,7 +110,7 @@ macro_rules! run_tasks {
                 tokio::spawn(async move {
                     let mut sum = 0;
                     for _ in start..end {
-                        sum += $recv.await.expect("senders alive");
+                        sum = mix($recv.await.expect("senders alive")).wrapping_add(sum);
                     }
                     sum
                 })
@@ -144,7 +149,7 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
             tokio::spawn(async move {
                 let mut sum = 0;
                 for _ in 0..items {
-                    sum += rx.recv().await.expect("senders alive");
+                    sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
                 }
                 sum
             })
@@ -162,7 +167,7 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
             tokio::spawn(async move {
                 let mut sum = 0;
                 for _ in 0..items {
-                    sum += rx.recv().await.expect("senders alive");
+                    sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
                 }
                 sum
             })

@@ -315,19 +315,16 @@ fn replay(args: &[String]) -> Result<bool, String> {
     }
     let text = args.join(" ");
     let replay = Replay::parse(&text).map_err(|e| format!("{e}\n{USAGE}"))?;
-    let report = run(
-        &replay.scenario,
-        &mut ReplayScheduler::new(replay.schedule.clone()),
-        RunOptions::default(),
-    );
+    let mut scheduler = ReplayScheduler::strict(replay.schedule.clone(), replay.possible.clone());
+    let report = run(&replay.scenario, &mut scheduler, RunOptions::default());
     print!("{}", render(&report));
-    if report.schedule.len() < replay.schedule.len() && report.failure.is_none() {
+    if let Some(problem) = scheduler.problem() {
         println!(
-            "note: stopped after {} of {} actions: action {} was not possible there",
+            "replay stopped after {} of {} actions: {problem}",
             report.schedule.len(),
-            replay.schedule.len(),
-            replay.schedule[report.schedule.len()]
+            replay.schedule.len()
         );
+        return Ok(false);
     }
     Ok(report.failure.is_none())
 }
@@ -412,7 +409,7 @@ fn cpython(args: &[String]) -> Result<bool, String> {
     let files: Vec<&String> = positional(args, &["--random", "--seed", "--only"]);
     let default_runs = if files.is_empty() { 20_000 } else { 0 };
     let random_runs: usize = flag(args, "--random", default_runs)?;
-    let seed: u64 = flag(args, "--seed", cpython::date_seed())?;
+    let seed: u64 = flag(args, "--seed", aioqueue_sim::explore::date_seed())?;
     let only = args
         .iter()
         .position(|a| a == "--only")

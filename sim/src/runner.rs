@@ -65,6 +65,8 @@ pub struct StepRecord {
     pub outcome: Outcome,
     /// Whether the task had been woken and not yet polled (for drops).
     pub was_notified: bool,
+    /// How many actions were possible at this step.
+    pub possible: usize,
     /// The queue's counts after the step (model and implementation agreed).
     pub after: Observation,
 }
@@ -163,7 +165,13 @@ pub fn run_on(
             });
             break;
         };
-        if let Err(what) = step(&mut model, &mut executor, action, &mut report) {
+        if let Err(what) = step(
+            &mut model,
+            &mut executor,
+            action,
+            actions.len(),
+            &mut report,
+        ) {
             report.failure = Some(Divergence {
                 step: report.steps.len(),
                 what,
@@ -195,6 +203,7 @@ fn step(
     model: &mut Model,
     executor: &mut Executor<'_>,
     action: Action,
+    possible: usize,
     report: &mut RunReport,
 ) -> Result<(), String> {
     let task = action.task();
@@ -213,6 +222,7 @@ fn step(
         op,
         outcome: outcome.clone(),
         was_notified,
+        possible,
         after: model.observe(),
     });
     if let Some(result) = &seen.result {

@@ -22,6 +22,9 @@ pub struct Replay {
     pub scenario: Scenario,
     /// The actions, in order.
     pub schedule: Vec<Action>,
+    /// For each action, how many actions were possible at that step, where
+    /// the string records it (`p0:3`); a strict replay checks it.
+    pub possible: Vec<Option<usize>>,
 }
 
 impl Replay {
@@ -30,9 +33,11 @@ impl Replay {
         let (scenario, schedule) = text
             .split_once('@')
             .ok_or_else(|| ParseError::new("a replay string is `<scenario> @ <schedule>`, e.g. `fifo maxsize=0 | get | put 1 @ p0 p1 p0`"))?;
+        let (schedule, possible) = parse_counted_schedule(schedule)?;
         Ok(Replay {
             scenario: scenario.trim().parse()?,
-            schedule: parse_schedule(schedule)?,
+            schedule,
+            possible,
         })
     }
 }
@@ -54,7 +59,41 @@ pub fn show_schedule(schedule: &[Action]) -> String {
 
 /// Parses `p0 p1 d0`.
 pub fn parse_schedule(text: &str) -> Result<Vec<Action>, ParseError> {
-    text.split_whitespace().map(Action::parse).collect()
+    Ok(parse_counted_schedule(text)?.0)
+}
+
+/// Parses `p0 p1 d0` or `p0:2 p1:4 d0:3`: each action, with the number of
+/// actions that were possible at its step where it is given.
+pub fn parse_counted_schedule(text: &str) -> Result<(Vec<Action>, Vec<Option<usize>>), ParseError> {
+    let mut actions = Vec::new();
+    let mut possible = Vec::new();
+    for word in text.split_whitespace() {
+        let (action, count) = match word.split_once(':') {
+            Some((action, count)) => (
+                action,
+                Some(count.parse().map_err(|_| {
+                    ParseError::new(format!(
+                        "`{word}`: a count of possible actions must follow `:`"
+                    ))
+                })?),
+            ),
+            None => (word, None),
+        };
+        actions.push(Action::parse(action)?);
+        possible.push(count);
+    }
+    Ok((actions, possible))
+}
+
+/// The replay string with the number of possible actions at each step
+/// (`p0:2 p1:4`), for a strict replay.
+pub fn strict_replay_string(report: &RunReport) -> String {
+    let steps: Vec<String> = report
+        .steps
+        .iter()
+        .map(|step| format!("{}:{}", step.action, step.possible))
+        .collect();
+    format!("{} @ {}", report.scenario, steps.join(" "))
 }
 
 /// The replay string of a run.
@@ -62,6 +101,7 @@ pub fn replay_string(report: &RunReport) -> String {
     Replay {
         scenario: report.scenario.clone(),
         schedule: report.schedule.clone(),
+        possible: Vec::new(),
     }
     .to_string()
 }
@@ -88,6 +128,9 @@ pub fn render(report: &RunReport) -> String {
         f.len, f.unfinished_tasks, f.shutdown, f.getters, f.putters
     );
     let _ = writeln!(out, "replay: {}", replay_string(report));
+    if report.failure.is_some() {
+        let _ = writeln!(out, "strict replay: {}", strict_replay_string(report));
+    }
     out
 }
 

@@ -138,3 +138,23 @@ fn cpython_shows_a_users_scenario_side_by_side() {
     assert!(!ok);
     assert!(out.contains("another task"), "{out}");
 }
+
+#[test]
+fn replay_is_strict_about_impossible_actions_and_counts() {
+    // p5: there is no task 5.
+    let (ok, out) = sim(&["replay", "fifo | get | put 1 @ p0 p5"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("step 2: action p5 is not possible there"),
+        "{out}"
+    );
+    // At step 2 five actions are possible: s0, f0, d0, p1, d1.
+    let (ok, out) = sim(&["replay", "fifo | get | put 1 @ p0:4 p1:9"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("step 2: 5 actions are possible, the recording says 9"),
+        "{out}"
+    );
+    let (ok, out) = sim(&["replay", "fifo | get | put 1 @ p0:4 p1:5 p0:2"]);
+    assert!(ok, "{out}");
+}

@@ -92,7 +92,7 @@ fn twenty_thousand_random_scenarios_seeded_by_the_date() {
     let seed = std::env::var("AIOQUEUE_ORACLE_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(cpython::date_seed);
+        .unwrap_or_else(aioqueue_sim::explore::date_seed);
     println!("seed {seed} (AIOQUEUE_ORACLE_SEED={seed} repeats this run)");
     let mut rng = SplitMix64::new(seed);
     let scenarios: Vec<Scenario> = (0..20_000)

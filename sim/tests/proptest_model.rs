@@ -55,8 +55,23 @@ impl Scheduler for Choices {
     }
 }
 
+/// 2,000 cases from a seed fixed for the run and printed: the date
+/// (`20261202`), or `AIOQUEUE_PROPTEST_SEED` to repeat a run.
+fn config() -> ProptestConfig {
+    let seed = std::env::var("AIOQUEUE_PROPTEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(aioqueue_sim::explore::date_seed);
+    println!("proptest seed {seed} (AIOQUEUE_PROPTEST_SEED={seed} repeats this run)");
+    ProptestConfig {
+        cases: 2000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn implementation_agrees_with_model(

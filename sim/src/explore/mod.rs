@@ -11,7 +11,7 @@ pub mod random;
 pub mod replay;
 mod rng;
 
-pub use rng::SplitMix64;
+pub use rng::{date_seed, SplitMix64};
 
 use crate::executor::Action;
 use crate::runner::StepRecord;
