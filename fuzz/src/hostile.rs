@@ -30,7 +30,7 @@ use std::panic::{catch_unwind, panic_any, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
 use aioqueue::{Get, GetError, Priority, PriorityQueue, Put, PutError, TryGetError, TryPutError};
@@ -171,17 +171,26 @@ fn catch<R>(f: impl FnOnce() -> R) -> Result<R, HostilePanic> {
     })
 }
 
-/// A waker that records that it was called.
+/// A waker that records that it was called: a flag (since the future's
+/// last poll), and the slot's number in the run's log of wakes, in order.
 #[derive(Default)]
-struct Flag(AtomicBool);
+struct Flag {
+    woken: AtomicBool,
+    slot: usize,
+    log: Arc<Mutex<Vec<usize>>>,
+}
 
 impl Wake for Flag {
     fn wake(self: Arc<Self>) {
-        self.0.store(true, SeqCst);
+        self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.0.store(true, SeqCst);
+        self.woken.store(true, SeqCst);
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(self.slot);
     }
 }
 
@@ -203,11 +212,13 @@ struct Slot<'q> {
     waker: Waker,
     /// Its last poll returned `Pending`: it waits, or was notified.
     registered: bool,
+    /// When it last joined the back of its list (the run's clock).
+    arrival: u64,
 }
 
 impl Slot<'_> {
     fn woken(&self) -> bool {
-        self.flag.0.load(SeqCst)
+        self.flag.woken.load(SeqCst)
     }
 }
 
@@ -257,6 +268,10 @@ struct Run<'q> {
     slots: [Option<Slot<'q>>; SLOTS],
     provoked: Provoked,
     expect: Expect,
+    /// The slots woken, in order, since the last step began.
+    wake_log: Arc<Mutex<Vec<usize>>>,
+    /// Counts arrivals in the waiting lists (for their order).
+    clock: u64,
 }
 
 impl<'q> Run<'q> {
@@ -265,9 +280,39 @@ impl<'q> Run<'q> {
     /// putter for an item got, ...), and every other invariant.
     fn step(&mut self, what: &str, operation: impl FnOnce(&mut Self)) {
         let before = self.waiting();
+        let line = (self.in_line(true), self.in_line(false));
         self.expect = Expect::default();
+        self.wake_log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         operation(self);
         let expect = self.expect;
+        // Who was woken, how often, in which order (WAKE-1, WAKE-2, SHUT-3):
+        // the first in line of each list the rules name, once each; for a
+        // shutdown, every getter in line, then every putter in line.
+        let woken =
+            std::mem::take(&mut *self.wake_log.lock().unwrap_or_else(PoisonError::into_inner));
+        if expect.all {
+            let everyone: Vec<usize> = line.0.iter().chain(&line.1).copied().collect();
+            assert_eq!(
+                woken, everyone,
+                "wakes after {what}: getters then putters, in line"
+            );
+        } else {
+            let mut expected: Vec<usize> =
+                [(expect.wake_getter, &line.0), (expect.wake_putter, &line.1)]
+                    .into_iter()
+                    .filter_map(|(wake, line)| wake.then(|| line.first().copied()).flatten())
+                    .collect();
+            let mut sorted = woken.clone();
+            expected.sort_unstable();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted, expected,
+                "wakes after {what} ({woken:?}), with {expect:?} and lines {line:?}"
+            );
+        }
         let expected = if expect.all {
             (0, 0)
         } else {
@@ -286,6 +331,21 @@ impl<'q> Run<'q> {
             "waiting (getters, putters) after {what}, from {before:?} with {expect:?}"
         );
         self.check(what);
+    }
+
+    /// The slots waiting in get (or put), first in line first.
+    fn in_line(&self, getters: bool) -> Vec<usize> {
+        let mut line: Vec<(u64, usize)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(index, slot)| slot.as_ref().map(|slot| (index, slot)))
+            .filter(|(_, slot)| slot.registered && !slot.woken())
+            .filter(|(_, slot)| matches!(slot.future, InFlight::Get(_)) == getters)
+            .map(|(index, slot)| (slot.arrival, index))
+            .collect();
+        line.sort_unstable();
+        line.into_iter().map(|(_, index)| index).collect()
     }
 
     /// Waiting getters and putters: registered, and not woken since.
@@ -364,12 +424,17 @@ impl<'q> Run<'q> {
     }
 
     fn start(&mut self, slot: usize, future: InFlight<'q>) {
-        let flag = Arc::new(Flag::default());
+        let flag = Arc::new(Flag {
+            woken: AtomicBool::new(false),
+            slot,
+            log: Arc::clone(&self.wake_log),
+        });
         self.slots[slot] = Some(Slot {
             future,
             waker: Waker::from(Arc::clone(&flag)),
             flag,
             registered: false,
+            arrival: 0,
         });
         self.poll(slot);
     }
@@ -381,7 +446,12 @@ impl<'q> Run<'q> {
         // A waiting future polled again keeps its place; any other that
         // returns `Pending` joins the back of its list.
         let joins = isize::from(!slot.registered || slot.woken());
-        slot.flag.0.store(false, SeqCst);
+        if joins == 1 {
+            // If it waits now, it is at the back of its list.
+            self.clock += 1;
+            slot.arrival = self.clock;
+        }
+        slot.flag.woken.store(false, SeqCst);
         let mut cx = Context::from_waker(&slot.waker);
         match &mut slot.future {
             InFlight::Put { future, id, .. } => {
@@ -658,7 +728,7 @@ impl<'q> Run<'q> {
             assert!(Pin::new(&mut get).poll(&mut cx).is_pending());
             let id = item.id;
             assert!(self.queue.try_put(item).is_ok());
-            assert!(flag.0.load(SeqCst), "the put woke the waiting getter");
+            assert!(flag.woken.load(SeqCst), "the put woke the waiting getter");
             let Poll::Ready(Ok(got)) = Pin::new(&mut get).poll(&mut cx) else {
                 panic!("the woken getter got nothing");
             };
@@ -710,6 +780,8 @@ pub fn provoke(data: &[u8]) -> Provoked {
         slots: Default::default(),
         provoked: Provoked::default(),
         expect: Expect::default(),
+        wake_log: Arc::default(),
+        clock: 0,
     };
     for _ in 0..MAX_OPERATIONS {
         let Some(code) = bytes.byte() else {
