@@ -17,6 +17,7 @@
 //! | `await join()` | [`join().await`](GenericQueue::join) |
 //! | `shutdown()`, `shutdown(immediate=True)` | [`shutdown`](GenericQueue::shutdown), [`shutdown_immediate`](GenericQueue::shutdown_immediate) (returns the drained items) |
 //! | `_is_shutdown`, `_unfinished_tasks` | [`is_shutdown`](GenericQueue::is_shutdown), [`unfinished_tasks`](GenericQueue::unfinished_tasks) |
+//! | `len(q._getters)`, `len(q._putters)` | [`waiting_getters`](GenericQueue::waiting_getters), [`waiting_putters`](GenericQueue::waiting_putters), [`waiting_joiners`](GenericQueue::waiting_joiners) |
 //! | `repr(q)` | `Debug`: `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, joiners: 0, unfinished_tasks: 1, shutdown: false }` |
 //! | cancelling the task | dropping the future |
 //!

@@ -123,9 +123,20 @@ fn catches_an_implementation_with_the_wrong_maxsize() {
     let divergence = report
         .failure
         .expect("a queue that holds too much is caught");
-    assert_eq!(
-        divergence.step, 1,
-        "is_full differs right after the first put"
+    // Right after the first put, the queue shows another maxsize and is not
+    // full where the model's is: both must be in what the checker reports.
+    assert_eq!(divergence.step, 1, "{}", divergence.what);
+    let (shown, expected) = divergence
+        .what
+        .split_once(", the model says ")
+        .expect("the queue's counts, then the model's");
+    assert!(
+        shown.contains("maxsize: 2") && shown.contains("is_full: false"),
+        "{shown}"
+    );
+    assert!(
+        expected.contains("maxsize: 1") && expected.contains("is_full: true"),
+        "{expected}"
     );
 }
 
