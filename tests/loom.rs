@@ -17,8 +17,8 @@
 //! - no lost wakeup: each waiting side completes. Waiting threads sleep on a
 //!   loom `Notify` that only their waker signals, so a wakeup that never
 //!   comes is a deadlock, which loom reports as a failure;
-//! - the final counts: `len`, `unfinished_tasks`, `is_shutdown` and the
-//!   `Debug` waiter counts.
+//! - the final counts: `len`, `unfinished_tasks`, `is_shutdown`, the
+//!   waiting getters, putters and joiners, and the `Debug` output.
 //!
 //! Each model prints how many interleavings loom ran, and how long it took.
 #![cfg(aioqueue_loom)]

@@ -2,13 +2,17 @@
 //! by side, and compares them after every step.
 //!
 //! Compared at each step: the result of the poll, the exact list of tasks
-//! woken (and that each wake used the task's newest waker), `len`,
-//! `is_empty`, `is_full`, `unfinished_tasks`, `is_shutdown` and the `Debug`
-//! waiter counts, and the comparisons of items a `PriorityQueue` made (the
-//! same questions as `heapq`, in the same order). Whenever no task can run,
-//! the model must have no task waiting while it could proceed (no lost
-//! wakeup). At the end of the run, the items left come out in the model's
-//! get order, and every item put is accounted for exactly once.
+//! woken (and that each wake used the waker of the task's current operation
+//! and newest poll), `len`, `is_empty`, `is_full`, `unfinished_tasks`,
+//! `is_shutdown`, the waiting getters, putters and joiners, every waiting
+//! task's place in its list, the wakers the queue holds (one clone of each
+//! waiting task's current waker, nothing else), and the comparisons of
+//! items a `PriorityQueue` made (the same questions as `heapq`, in the same
+//! order). Whenever no task can run, the model must have no task waiting
+//! while it could proceed (no lost wakeup). At the end of the run (see
+//! [`finish`]) the items left are drained and every future still in flight
+//! is dropped, their wakes compared; then no waker may be held, and every
+//! item put is accounted for exactly once.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
