@@ -10,7 +10,7 @@
 //! items a `PriorityQueue` made (the same questions as `heapq`, in the same
 //! order). Whenever no task can run, the model must have no task waiting
 //! while it could proceed (no lost wakeup). At the end of the run (see
-//! [`finish`]) the items left are drained and every future still in flight
+//! `finish`) the items left are drained and every future still in flight
 //! is dropped, their wakes compared; then no waker may be held, and every
 //! item put is accounted for exactly once.
 
