@@ -188,7 +188,8 @@ impl<T, O: Order<T>> Drop for Get<'_, T, O> {
 impl<T, O: Order<T>> Drop for Join<'_, T, O> {
     fn drop(&mut self) {
         if let Some(waiter) = self.waiter.take() {
-            self.queue.locked(|state, _| state.cancel_join(waiter));
+            self.queue
+                .locked(|state, after| state.cancel(Side::Joiners, waiter, after));
         }
     }
 }

@@ -192,8 +192,9 @@ impl<T, O: Order<T>> State<T, O> {
         Poll::Pending
     }
 
-    /// A waiting or notified `put`/`get` was dropped. A notified one that
-    /// can no longer use its wakeup passes it on (bpo-23812).
+    /// A waiting or notified future was dropped. A notified `put`/`get` that
+    /// can no longer use its wakeup passes it on (bpo-23812); a released
+    /// joiner just leaves.
     pub(crate) fn cancel(&mut self, side: Side, waiter: WaiterKey, after: &mut AfterUnlock) {
         let could_proceed = match side {
             Side::Getters => !self.items.is_empty(),
@@ -222,10 +223,6 @@ impl<T, O: Order<T>> State<T, O> {
         }
         *waiter = Some(self.waiting_joiners.push_back(waker));
         Poll::Pending
-    }
-
-    pub(crate) fn cancel_join(&mut self, waiter: WaiterKey) {
-        self.waiting_joiners.remove(waiter);
     }
 
     pub(crate) fn task_done(&mut self, after: &mut AfterUnlock) -> Result<(), TaskDoneError> {

@@ -401,15 +401,7 @@ fn multisets(
 fn with_items(mut scenario: Scenario, items: Items) -> Scenario {
     const KEYS: [u32; 8] = [2, 1, 1, 3, 2, 0, 1, 2];
     if items == Items::Mixed {
-        let puts = scenario
-            .tasks
-            .iter_mut()
-            .flatten()
-            .filter_map(|op| match op {
-                Op::Put(item) | Op::TryPut(item) => Some(item),
-                _ => None,
-            });
-        for (index, item) in puts.enumerate() {
+        for (index, item) in scenario.put_items_mut().enumerate() {
             item.key = KEYS[index % KEYS.len()] + 10 * (index / KEYS.len()) as u32;
         }
     }

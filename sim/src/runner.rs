@@ -335,25 +335,16 @@ fn finish(
             show_comparisons(&expected_comparisons)
         ));
     }
-    if woken != expected_woken {
-        return Err(format!(
-            "draining what is left woke {}, the model says {}",
-            show_tasks(&woken),
-            show_tasks(&expected_woken)
-        ));
-    }
+    same_wakes("draining what is left", &woken, &expected_woken)?;
     for task in 0..report.scenario.tasks.len() {
-        if !executor.has_future(task) {
-            continue;
-        }
-        let expected = model.cancel(task).woken;
-        let woken = tasks_of(&executor.drop_future(task));
-        if woken != expected {
-            return Err(format!(
-                "dropping t{task}'s future at the end woke {}, the model says {}",
-                show_tasks(&woken),
-                show_tasks(&expected)
-            ));
+        if executor.has_future(task) {
+            let expected = model.cancel(task).woken;
+            let woken = tasks_of(&executor.drop_future(task));
+            same_wakes(
+                &format!("dropping t{task}'s future at the end"),
+                &woken,
+                &expected,
+            )?;
         }
     }
     for task in 0..report.scenario.tasks.len() {
@@ -364,6 +355,17 @@ fn finish(
         }
     }
     account_for_items(report, report.remaining.clone())
+}
+
+fn same_wakes(what: &str, woken: &[TaskId], expected: &[TaskId]) -> Result<(), String> {
+    if woken == expected {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} woke {}, the model says {}",
+        show_tasks(woken),
+        show_tasks(expected)
+    ))
 }
 
 fn tasks_of(wakes: &[WakeRecord]) -> Vec<TaskId> {

@@ -321,14 +321,19 @@ impl Scenario {
     /// equal keys stay equal for the queue, and traces still tell them
     /// apart.
     pub fn with_tagged_puts(mut self) -> Scenario {
-        let puts = self.tasks.iter_mut().flatten().filter_map(|op| match op {
-            Op::Put(item) | Op::TryPut(item) => Some(item),
-            _ => None,
-        });
-        for (item, tag) in puts.zip(('a'..='z').cycle()) {
+        for (item, tag) in self.put_items_mut().zip(('a'..='z').cycle()) {
             item.tag = Some(tag);
         }
         self
+    }
+
+    /// The items of every `put` and `try_put`, in the order they are
+    /// written, task by task.
+    pub fn put_items_mut(&mut self) -> impl Iterator<Item = &mut Item> {
+        self.tasks.iter_mut().flatten().filter_map(|op| match op {
+            Op::Put(item) | Op::TryPut(item) => Some(item),
+            _ => None,
+        })
     }
 
     /// `cancel N` must name another task of the scenario: asyncio's
