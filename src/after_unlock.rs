@@ -33,6 +33,7 @@ impl AfterUnlock {
     /// Schedules `waker` to be woken, after those already scheduled.
     #[inline]
     pub(crate) fn wake(&mut self, waker: Waker) {
+        // [WAKE-4] in the order the operation notified them.
         if self.first.is_none() {
             self.first = Some(waker);
         } else {
@@ -43,6 +44,8 @@ impl AfterUnlock {
     /// Runs user code under the lock; a panic is held until `finish`.
     /// Returns `None` if it panicked.
     pub(crate) fn catch<R>(&mut self, user_code: impl FnOnce() -> R) -> Option<R> {
+        // [PANIC-1] [PANIC-2] caught under the lock, so it never poisons it;
+        // the first panic is kept for `finish`.
         match panic::catch_unwind(AssertUnwindSafe(user_code)) {
             Ok(value) => Some(value),
             Err(payload) => {
@@ -68,6 +71,8 @@ impl AfterUnlock {
     pub(crate) fn finish(self) {
         match self.more {
             None => {
+                // [WAKE-4] [PANIC-7] one wake and no panic pending: a
+                // panicking waker may simply unwind.
                 if let Some(waker) = self.first {
                     waker.wake();
                 }
@@ -81,6 +86,8 @@ impl AfterUnlock {
 #[inline(never)]
 fn finish_all(first: Option<Waker>, more: More) {
     let More { rest, mut panic } = more;
+    // [WAKE-4] [PANIC-7] every waker, in order, even if one panics; then the
+    // first panic is resumed in the caller [PANIC-1].
     for waker in first.into_iter().chain(rest) {
         if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
             panic.get_or_insert(payload);

@@ -12,6 +12,9 @@ use std::fmt;
 /// asyncio raises `QueueShutDown`. The item that could not be put is handed
 /// back in the field and by [`into_inner`](PutError::into_inner).
 ///
+/// Rules: [`PUT-1`](crate::semantics#PUT-1), [`PUT-2`](crate::semantics#PUT-2),
+/// [`DIFF-2`](crate::semantics#DIFF-2).
+///
 /// # Examples
 ///
 /// ```
@@ -29,6 +32,8 @@ pub struct PutError<T>(pub T);
 
 impl<T> PutError<T> {
     /// Returns the item that could not be put.
+    ///
+    /// Rules: [`DIFF-2`](crate::semantics#DIFF-2).
     ///
     /// ```
     /// let err = aioqueue::PutError(7);
@@ -58,6 +63,9 @@ impl<T> Error for PutError<T> {}
 /// Both variants hand the item back; [`into_inner`](TryPutError::into_inner)
 /// takes it whichever the variant.
 ///
+/// Rules: [`TRYPUT-1`](crate::semantics#TRYPUT-1), [`TRYPUT-2`](crate::semantics#TRYPUT-2),
+/// [`DIFF-2`](crate::semantics#DIFF-2).
+///
 /// # Examples
 ///
 /// ```
@@ -72,13 +80,19 @@ impl<T> Error for PutError<T> {}
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TryPutError<T> {
     /// The queue holds `maxsize` items (asyncio's `QueueFull`).
+    ///
+    /// Rules: [`TRYPUT-2`](crate::semantics#TRYPUT-2).
     Full(T),
     /// The queue was shut down (asyncio's `QueueShutDown`).
+    ///
+    /// Rules: [`TRYPUT-1`](crate::semantics#TRYPUT-1).
     ShutDown(T),
 }
 
 impl<T> TryPutError<T> {
     /// Returns the item that could not be put.
+    ///
+    /// Rules: [`DIFF-2`](crate::semantics#DIFF-2).
     ///
     /// ```
     /// let err = aioqueue::TryPutError::Full("job");
@@ -92,6 +106,8 @@ impl<T> TryPutError<T> {
 
     /// Whether the put failed because the queue was full.
     ///
+    /// Rules: [`TRYPUT-2`](crate::semantics#TRYPUT-2).
+    ///
     /// ```
     /// assert!(aioqueue::TryPutError::Full(()).is_full());
     /// ```
@@ -100,6 +116,8 @@ impl<T> TryPutError<T> {
     }
 
     /// Whether the put failed because the queue was shut down.
+    ///
+    /// Rules: [`TRYPUT-1`](crate::semantics#TRYPUT-1).
     ///
     /// ```
     /// assert!(aioqueue::TryPutError::ShutDown(()).is_shutdown());
@@ -111,6 +129,9 @@ impl<T> TryPutError<T> {
 
 impl<T> From<PutError<T>> for TryPutError<T> {
     /// A shut-down `put` is a shut-down `try_put`.
+    ///
+    /// Rules: [`PUT-1`](crate::semantics#PUT-1), [`PUT-2`](crate::semantics#PUT-2),
+    /// [`TRYPUT-1`](crate::semantics#TRYPUT-1), [`DIFF-2`](crate::semantics#DIFF-2).
     ///
     /// ```
     /// use aioqueue::{PutError, TryPutError};
@@ -144,6 +165,8 @@ impl<T> Error for TryPutError<T> {}
 /// The error of [`get`](crate::GenericQueue::get): the queue was shut down
 /// and holds no item (asyncio's `QueueShutDown`).
 ///
+/// Rules: [`GET-2`](crate::semantics#GET-2), [`DIFF-2`](crate::semantics#DIFF-2).
+///
 /// # Examples
 ///
 /// ```
@@ -168,6 +191,8 @@ impl Error for GetError {}
 
 /// The error of [`try_get`](crate::GenericQueue::try_get).
 ///
+/// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1), [`DIFF-2`](crate::semantics#DIFF-2).
+///
 /// # Examples
 ///
 /// ```
@@ -181,8 +206,12 @@ impl Error for GetError {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TryGetError {
     /// The queue holds no item (asyncio's `QueueEmpty`).
+    ///
+    /// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1).
     Empty,
     /// The queue was shut down and holds no item (asyncio's `QueueShutDown`).
+    ///
+    /// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1).
     ShutDown,
 }
 
@@ -200,6 +229,9 @@ impl Error for TryGetError {}
 impl From<GetError> for TryGetError {
     /// A shut-down `get` is a shut-down `try_get`.
     ///
+    /// Rules: [`GET-2`](crate::semantics#GET-2), [`TRYGET-1`](crate::semantics#TRYGET-1),
+    /// [`DIFF-2`](crate::semantics#DIFF-2).
+    ///
     /// ```
     /// use aioqueue::{GetError, TryGetError};
     /// assert_eq!(TryGetError::from(GetError), TryGetError::ShutDown);
@@ -211,6 +243,8 @@ impl From<GetError> for TryGetError {
 
 /// The error of [`task_done`](crate::GenericQueue::task_done): it was called
 /// more times than items were put (asyncio raises `ValueError`).
+///
+/// Rules: [`DONE-1`](crate::semantics#DONE-1), [`DIFF-2`](crate::semantics#DIFF-2).
 ///
 /// # Examples
 ///

@@ -22,6 +22,15 @@ use crate::waiters::WaiterKey;
 ///
 /// Polling it again after it completed panics.
 ///
+/// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
+/// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
+/// [`POLL-5`](crate::semantics#POLL-5), [`POLL-6`](crate::semantics#POLL-6),
+/// [`POLL-7`](crate::semantics#POLL-7), [`WAKE-4`](crate::semantics#WAKE-4),
+/// [`WAKE-5`](crate::semantics#WAKE-5), [`PANIC-3`](crate::semantics#PANIC-3); when dropped,
+/// [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
+/// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
+/// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7).
+///
 /// ```
 /// # futures::executor::block_on(async {
 /// use aioqueue::{Put, Queue};
@@ -45,6 +54,15 @@ pub struct Put<'a, T, O: Order<T>> {
 /// [`GetError`] once the queue is shut down and empty.
 ///
 /// Polling it again after it completed panics.
+///
+/// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
+/// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
+/// [`POLL-5`](crate::semantics#POLL-5), [`POLL-6`](crate::semantics#POLL-6),
+/// [`POLL-7`](crate::semantics#POLL-7), [`WAKE-4`](crate::semantics#WAKE-4),
+/// [`WAKE-5`](crate::semantics#WAKE-5), [`PANIC-4`](crate::semantics#PANIC-4); when dropped,
+/// [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
+/// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
+/// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7).
 ///
 /// ```
 /// use std::future::Future;
@@ -70,6 +88,14 @@ pub struct Get<'a, T, O: Order<T>> {
 ///
 /// Polling it again after it completed returns `Ready` again.
 ///
+/// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
+/// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
+/// [`POLL-5`](crate::semantics#POLL-5), [`POLL-6`](crate::semantics#POLL-6),
+/// [`POLL-7`](crate::semantics#POLL-7), [`WAKE-5`](crate::semantics#WAKE-5),
+/// [`JOIN-6`](crate::semantics#JOIN-6), [`DIFF-10`](crate::semantics#DIFF-10); when dropped,
+/// [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-4`](crate::semantics#CANCEL-4),
+/// [`CANCEL-5`](crate::semantics#CANCEL-5).
+///
 /// ```
 /// # futures::executor::block_on(async {
 /// let queue = aioqueue::Queue::new(0);
@@ -87,13 +113,14 @@ pub struct Join<'a, T, O: Order<T>> {
     waiter: Option<WaiterKey>,
 }
 
-// None of them is ever pinned through: the item is moved, not borrowed.
+// [POLL-7] None of them is ever pinned through: the item is moved, not borrowed.
 impl<T, O: Order<T>> Unpin for Put<'_, T, O> {}
 impl<T, O: Order<T>> Unpin for Get<'_, T, O> {}
 impl<T, O: Order<T>> Unpin for Join<'_, T, O> {}
 
 impl<'a, T, O: Order<T>> Put<'a, T, O> {
     pub(crate) fn new(queue: &'a GenericQueue<T, O>, item: T) -> Self {
+        // [POLL-1] built, not run: no lock taken, nothing registered.
         Put {
             queue,
             item: Some(item),
@@ -104,6 +131,7 @@ impl<'a, T, O: Order<T>> Put<'a, T, O> {
 
 impl<'a, T, O: Order<T>> Get<'a, T, O> {
     pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+        // [POLL-1] built, not run: no lock taken, nothing registered.
         Get {
             queue,
             done: false,
@@ -114,6 +142,7 @@ impl<'a, T, O: Order<T>> Get<'a, T, O> {
 
 impl<'a, T, O: Order<T>> Join<'a, T, O> {
     pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+        // [POLL-1] built, not run: the count is read at the first poll [JOIN-1].
         Join {
             queue,
             done: false,
@@ -127,6 +156,8 @@ impl<T, O: Order<T>> Future for Put<'_, T, O> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        // [POLL-6] completed (or its item lost to a panicking `Ord`,
+        // [PANIC-3]): polling again panics.
         assert!(this.item.is_some(), "`Put` polled after completion");
         let (waiter, item) = (&mut this.waiter, &mut this.item);
         this.queue
@@ -139,11 +170,14 @@ impl<T, O: Order<T>> Future for Get<'_, T, O> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        // [POLL-6] completed: polling again panics.
         assert!(!this.done, "`Get` polled after completion");
         let waiter = &mut this.waiter;
         let poll = this
             .queue
             .locked(|state, after| state.poll_get(waiter, cx.waker(), after));
+        // [PANIC-4] a panic unwinds past this: the future is unpolled again,
+        // and its next poll is a fresh attempt.
         this.done = poll.is_ready();
         poll
     }
@@ -154,6 +188,7 @@ impl<T, O: Order<T>> Future for Join<'_, T, O> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        // [POLL-6] [JOIN-6] completed: `Ready` again.
         if this.done {
             return Poll::Ready(());
         }
@@ -168,16 +203,23 @@ impl<T, O: Order<T>> Future for Join<'_, T, O> {
 
 impl<T, O: Order<T>> Drop for Put<'_, T, O> {
     fn drop(&mut self) {
+        // [CANCEL-1] [CANCEL-4] never polled, or done: no place, no lock.
+        // [CANCEL-2] [CANCEL-3] waiting or notified: leave the list, or pass
+        // the wakeup on; woken before `drop` returns [CANCEL-7].
         if let Some(waiter) = self.waiter.take() {
             self.queue
                 .locked(|state, after| state.cancel(Side::Putters, waiter, after));
         }
-        // The unput item is dropped after this, with the lock released.
+        // [CANCEL-7] [PANIC-6] The unput item is dropped after this, with the
+        // lock released.
     }
 }
 
 impl<T, O: Order<T>> Drop for Get<'_, T, O> {
     fn drop(&mut self) {
+        // [CANCEL-1] [CANCEL-4] never polled, or done: no place, no lock.
+        // [CANCEL-2] [CANCEL-3] waiting or notified: leave the list, or pass
+        // the wakeup on; woken before `drop` returns [CANCEL-7].
         if let Some(waiter) = self.waiter.take() {
             self.queue
                 .locked(|state, after| state.cancel(Side::Getters, waiter, after));
@@ -187,6 +229,8 @@ impl<T, O: Order<T>> Drop for Get<'_, T, O> {
 
 impl<T, O: Order<T>> Drop for Join<'_, T, O> {
     fn drop(&mut self) {
+        // [CANCEL-5] waiting or notified: leave the list, or forget the
+        // notification; never wakes anyone.
         if let Some(waiter) = self.waiter.take() {
             self.queue
                 .locked(|state, after| state.cancel(Side::Joiners, waiter, after));
@@ -198,6 +242,8 @@ impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
     /// `Put { waiting: true, place: Some(2), done: false, .. }`: `place` is
     /// the future's place in the waiting putters (1 = the next one a get
     /// wakes), `None` when it is not waiting.
+    ///
+    /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Put")
             .field("waiting", &self.waiter.is_some())
@@ -209,6 +255,8 @@ impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
 
 impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
     /// `Get { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
+    ///
+    /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Get")
             .field("waiting", &self.waiter.is_some())
@@ -220,6 +268,8 @@ impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
 
 impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
     /// `Join { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
+    ///
+    /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
             .field("waiting", &self.waiter.is_some())

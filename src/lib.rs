@@ -50,7 +50,9 @@
 //!
 //! - The algorithm is CPython's: FIFO lists of waiting getters and putters,
 //!   a woken waiter that lost the race waits again at the back, `join` is an
-//!   asyncio `Event`. `docs/semantics.md` in the repository gives every rule.
+//!   asyncio `Event`. The [`semantics`] module (`docs/semantics.md` in the
+//!   repository) gives every rule, and each method's documentation names
+//!   the rules it follows.
 //! - Every future is cancel safe: dropping it never loses or duplicates an
 //!   item, and a wakeup it can no longer use passes to the next waiter.
 //! - Wakes are exact and happen after the lock is released.
@@ -65,6 +67,7 @@ mod error;
 mod future;
 mod order;
 mod queue;
+pub mod semantics;
 mod state;
 mod sync;
 mod waiters;

@@ -4,6 +4,9 @@
 //! The contract that keeps the queue consistent when a user's `Ord` panics:
 //! `push` and `pop` either finish, or panic with every item (including the
 //! one being pushed or popped) still in the buffer. `len` is then exact.
+//!
+//! Comments cite, by ID in brackets, the rules of `docs/semantics.md` (the
+//! `semantics` module) that a line implements.
 
 use std::collections::VecDeque;
 
@@ -16,6 +19,8 @@ mod sealed {
 /// [`Priority`]; sealed, so that the queue's guarantees cannot be broken by
 /// an outside implementation.
 ///
+/// Rules: [`ORDER-4`](crate::semantics#ORDER-4), [`DIFF-11`](crate::semantics#DIFF-11).
+///
 /// ```
 /// use aioqueue::{Fifo, Order};
 ///
@@ -25,8 +30,22 @@ mod sealed {
 /// assert_eq!(kind_name(&aioqueue::LifoQueue::<u8>::new(0)), "LifoQueue");
 /// assert_eq!(<Fifo<u8> as Order<u8>>::NAME, "Queue");
 /// ```
+///
+/// No other ordering can be written outside the crate:
+///
+/// ```compile_fail,E0277
+/// // docs/semantics.md DIFF-11: `Order` is sealed.
+/// #[derive(Default)]
+/// struct Mine;
+/// impl<T> aioqueue::Order<T> for Mine {
+///     const NAME: &'static str = "Mine";
+/// }
+/// ```
+// [ORDER-4] an ordering stores and takes items, and never sees the waiters.
 pub trait Order<T>: sealed::Sealed + Default {
     /// The queue's name in `Debug` output (`Queue`, `LifoQueue`, `PriorityQueue`).
+    ///
+    /// Rules: [`DEBUG-1`](crate::semantics#DEBUG-1).
     const NAME: &'static str;
 
     /// Whether `push` and `pop` run user code (`Ord`) that may panic. Only
@@ -59,6 +78,8 @@ pub trait Order<T>: sealed::Sealed + Default {
 
 /// First in, first out: the discipline of [`Queue`](crate::Queue).
 ///
+/// Rules: [`ORDER-1`](crate::semantics#ORDER-1).
+///
 /// ```
 /// let queue: aioqueue::GenericQueue<u8, aioqueue::Fifo<u8>> = aioqueue::Queue::new(0);
 /// queue.try_put(1).unwrap();
@@ -68,6 +89,8 @@ pub trait Order<T>: sealed::Sealed + Default {
 pub struct Fifo<T>(VecDeque<T>);
 
 /// Last in, first out: the discipline of [`LifoQueue`](crate::LifoQueue).
+///
+/// Rules: [`ORDER-2`](crate::semantics#ORDER-2).
 ///
 /// ```
 /// let queue: aioqueue::GenericQueue<u8, aioqueue::Lifo<u8>> = aioqueue::LifoQueue::new(0);
@@ -83,6 +106,9 @@ pub struct Lifo<T>(Vec<T>);
 /// items, in the same order as CPython's C `_heapq`, so equal items come
 /// out in the order `asyncio.PriorityQueue` gives them (which is not the
 /// order they were put in, and not `BinaryHeap`'s either).
+///
+/// Rules: [`ORDER-3`](crate::semantics#ORDER-3), [`PANIC-3`](crate::semantics#PANIC-3),
+/// [`PANIC-4`](crate::semantics#PANIC-4).
 ///
 /// ```
 /// use std::cmp::Ordering;
@@ -140,11 +166,13 @@ impl<T> Order<T> for Fifo<T> {
 
     #[inline]
     fn push(&mut self, item: T) {
+        // [ORDER-1] a put appends at the back.
         self.0.push_back(item);
     }
 
     #[inline]
     fn pop(&mut self) -> Option<T> {
+        // [ORDER-1] a get takes the front.
         self.0.pop_front()
     }
 
@@ -156,7 +184,9 @@ impl<T> Order<T> for Fifo<T> {
         std::mem::take(&mut self.0).into()
     }
 
-    fn into_get_order(_: &mut Vec<T>) {}
+    fn into_get_order(_: &mut Vec<T>) {
+        // [SHUT-7] storage order is already get order.
+    }
 }
 
 impl<T> Order<T> for Lifo<T> {
@@ -164,10 +194,12 @@ impl<T> Order<T> for Lifo<T> {
     const RUNS_USER_CODE: bool = false;
 
     fn push(&mut self, item: T) {
+        // [ORDER-2] a put appends at the back.
         self.0.push(item);
     }
 
     fn pop(&mut self) -> Option<T> {
+        // [ORDER-2] a get takes the back.
         self.0.pop()
     }
 
@@ -180,6 +212,7 @@ impl<T> Order<T> for Lifo<T> {
     }
 
     fn into_get_order(items: &mut Vec<T>) {
+        // [SHUT-7] repeated gets take the last item first.
         items.reverse();
     }
 }
@@ -194,12 +227,17 @@ impl<T: Ord> Order<T> for Priority<T> {
     const RUNS_USER_CODE: bool = true;
 
     fn push(&mut self, item: T) {
+        // [ORDER-3] `heappush`: append, then sift up. [PANIC-3] The item is
+        // in the buffer before any `Ord` runs, so a panic keeps it.
         self.0.push(item);
         let last = self.0.len() - 1;
         sift_up(&mut self.0, last);
     }
 
     fn pop(&mut self) -> Option<T> {
+        // [ORDER-3] `heappop`: the last item goes to the root and sifts.
+        // [PANIC-4] The popped item leaves only after the sift, so a
+        // panicking `Ord` leaves every item in the buffer.
         let last = self.0.len().checked_sub(1)?;
         self.0.swap(0, last);
         sift_down_to_bottom(&mut self.0[..last]);
@@ -211,6 +249,7 @@ impl<T: Ord> Order<T> for Priority<T> {
     }
 
     fn take_all(&mut self) -> Vec<T> {
+        // [SHUT-7] [PANIC-5] moves only: no `Ord` runs under the lock.
         std::mem::take(&mut self.0)
     }
 
@@ -250,6 +289,7 @@ fn sift_down_to_bottom<T: Ord>(heap: &mut [T]) {
     // child moves up: the right one unless the left is less. No branch:
     // which child is smaller is a coin toss for random keys.
     while let Some(children) = heap.get(left..left + 2) {
+        // [ORDER-3] ties go right: the right child unless the left is less.
         let child = left + 1 - usize::from(less(&children[0], &children[1]));
         heap.swap(position, child);
         position = child;

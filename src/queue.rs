@@ -14,6 +14,8 @@ use crate::waiters::WaiterKey;
 ///
 /// All methods are those of [`GenericQueue`].
 ///
+/// Rules: [`ORDER-1`](crate::semantics#ORDER-1).
+///
 /// # Examples
 ///
 /// ```
@@ -32,6 +34,8 @@ pub type Queue<T> = GenericQueue<T, Fifo<T>>;
 /// A last in, first out queue: asyncio's `LifoQueue`.
 ///
 /// All methods are those of [`GenericQueue`].
+///
+/// Rules: [`ORDER-2`](crate::semantics#ORDER-2).
 ///
 /// # Examples
 ///
@@ -58,6 +62,8 @@ pub type LifoQueue<T> = GenericQueue<T, Lifo<T>>;
 /// priorities. All methods are
 /// those of [`GenericQueue`].
 ///
+/// Rules: [`ORDER-3`](crate::semantics#ORDER-3).
+///
 /// # Examples
 ///
 /// ```
@@ -76,6 +82,12 @@ pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
 ///
 /// All methods take `&self`; the queue is `Send + Sync` when `T: Send`, so
 /// tasks on any executor and thread can share it through an `Arc`.
+///
+/// Rules: [`ORDER-4`](crate::semantics#ORDER-4), [`WAKE-3`](crate::semantics#WAKE-3),
+/// [`WAKE-4`](crate::semantics#WAKE-4), [`WAKE-6`](crate::semantics#WAKE-6),
+/// [`PANIC-1`](crate::semantics#PANIC-1), [`PANIC-2`](crate::semantics#PANIC-2),
+/// [`PANIC-6`](crate::semantics#PANIC-6), [`DIFF-3`](crate::semantics#DIFF-3),
+/// [`DIFF-4`](crate::semantics#DIFF-4).
 ///
 /// # Examples
 ///
@@ -114,6 +126,9 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Creates a queue that holds at most `maxsize` items; `0` means
     /// unbounded (asyncio's `maxsize <= 0`).
     ///
+    /// Rules: [`NEW-1`](crate::semantics#NEW-1), [`STATE-2`](crate::semantics#STATE-2),
+    /// [`DIFF-1`](crate::semantics#DIFF-1).
+    ///
     /// ```
     /// let bounded = aioqueue::Queue::<u32>::new(10);
     /// assert_eq!(bounded.maxsize(), 10);
@@ -128,6 +143,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// The number of items the queue may hold; `0` for unbounded.
     ///
+    /// Rules: [`SIZE-1`](crate::semantics#SIZE-1), [`SIZE-5`](crate::semantics#SIZE-5).
+    ///
     /// ```
     /// assert_eq!(aioqueue::LifoQueue::<()>::new(3).maxsize(), 3);
     /// ```
@@ -136,6 +153,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     }
 
     /// The number of items in the queue (asyncio's `qsize()`).
+    ///
+    /// Rules: [`SIZE-2`](crate::semantics#SIZE-2), [`SIZE-5`](crate::semantics#SIZE-5).
     ///
     /// ```
     /// let queue = aioqueue::Queue::new(0);
@@ -148,16 +167,22 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// Whether the queue holds no item (asyncio's `empty()`).
     ///
+    /// Rules: [`SIZE-3`](crate::semantics#SIZE-3), [`SIZE-5`](crate::semantics#SIZE-5).
+    ///
     /// ```
     /// let queue = aioqueue::Queue::<u8>::new(0);
     /// assert!(queue.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
+        // [SIZE-3]
         self.lock().len() == 0
     }
 
     /// Whether the queue holds `maxsize` items (asyncio's `full()`); never
     /// true for an unbounded queue.
+    ///
+    /// Rules: [`SIZE-4`](crate::semantics#SIZE-4), [`STATE-7`](crate::semantics#STATE-7),
+    /// [`SIZE-5`](crate::semantics#SIZE-5).
     ///
     /// ```
     /// let queue = aioqueue::Queue::new(1);
@@ -177,6 +202,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// but finds the queue full again (another task took the free slot first)
     /// waits again at the back, exactly as in CPython 3.13.
     ///
+    /// Rules: [`PUT-1`](crate::semantics#PUT-1), [`PUT-2`](crate::semantics#PUT-2),
+    /// [`PUT-3`](crate::semantics#PUT-3), [`PUT-4`](crate::semantics#PUT-4),
+    /// [`PUT-5`](crate::semantics#PUT-5), [`TRYPUT-3`](crate::semantics#TRYPUT-3),
+    /// [`POLL-1`](crate::semantics#POLL-1), [`HIST-4`](crate::semantics#HIST-4).
+    ///
     /// ```
     /// # futures::executor::block_on(async {
     /// let queue = aioqueue::Queue::new(1);
@@ -191,6 +221,10 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// into the queue, and the item is dropped with the future. If it had
     /// been woken to take a free slot, the wakeup passes to the next waiting
     /// putter, so no slot is left unused.
+    ///
+    /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
+    /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
+    /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7).
     pub fn put(&self, item: T) -> Put<'_, T, O> {
         Put::new(self, item)
     }
@@ -200,6 +234,10 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// Wakes the first waiting getter. Fails with [`TryPutError::Full`] or
     /// [`TryPutError::ShutDown`], both of which hand the item back.
+    ///
+    /// Rules: [`TRYPUT-1`](crate::semantics#TRYPUT-1), [`TRYPUT-2`](crate::semantics#TRYPUT-2),
+    /// [`TRYPUT-3`](crate::semantics#TRYPUT-3), [`WAKE-1`](crate::semantics#WAKE-1),
+    /// [`POLL-5`](crate::semantics#POLL-5), [`PANIC-3`](crate::semantics#PANIC-3).
     ///
     /// ```
     /// use aioqueue::{Queue, TryPutError};
@@ -223,6 +261,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// it even if a woken getter has not run yet; that getter then waits
     /// again at the back.
     ///
+    /// Rules: [`GET-1`](crate::semantics#GET-1), [`GET-2`](crate::semantics#GET-2),
+    /// [`GET-3`](crate::semantics#GET-3), [`GET-4`](crate::semantics#GET-4),
+    /// [`GET-5`](crate::semantics#GET-5), [`TRYGET-2`](crate::semantics#TRYGET-2),
+    /// [`TRYGET-4`](crate::semantics#TRYGET-4), [`POLL-1`](crate::semantics#POLL-1).
+    ///
     /// ```
     /// # futures::executor::block_on(async {
     /// let queue = aioqueue::Queue::new(0);
@@ -237,6 +280,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// returns it, so dropping the future never loses an item. If it had
     /// been woken for an item that is still there, the wakeup passes to the
     /// next waiting getter (the bug CPython fixed as bpo-23812).
+    ///
+    /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
+    /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
+    /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7),
+    /// [`HIST-1`](crate::semantics#HIST-1).
     pub fn get(&self) -> Get<'_, T, O> {
         Get::new(self)
     }
@@ -246,6 +294,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// Wakes the first waiting putter. Fails with [`TryGetError::Empty`], or
     /// [`TryGetError::ShutDown`] when the queue is also shut down.
+    ///
+    /// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1), [`TRYGET-2`](crate::semantics#TRYGET-2),
+    /// [`TRYGET-3`](crate::semantics#TRYGET-3), [`TRYGET-4`](crate::semantics#TRYGET-4),
+    /// [`WAKE-1`](crate::semantics#WAKE-1), [`POLL-5`](crate::semantics#POLL-5),
+    /// [`PANIC-4`](crate::semantics#PANIC-4).
     ///
     /// ```
     /// use aioqueue::{Queue, TryGetError};
@@ -264,6 +317,9 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Every successful put counts one unfinished task; when the count
     /// reaches zero, every waiting [`join`](Self::join) completes. Fails with
     /// [`TaskDoneError`] if called more times than items were put.
+    ///
+    /// Rules: [`DONE-1`](crate::semantics#DONE-1), [`DONE-2`](crate::semantics#DONE-2),
+    /// [`DONE-3`](crate::semantics#DONE-3), [`WAKE-2`](crate::semantics#WAKE-2).
     ///
     /// ```
     /// let queue = aioqueue::Queue::new(0);
@@ -285,6 +341,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// count reaches zero every waiting `join` is released, and each
     /// completes even if new items were put before it ran.
     ///
+    /// Rules: [`JOIN-1`](crate::semantics#JOIN-1), [`JOIN-2`](crate::semantics#JOIN-2),
+    /// [`JOIN-3`](crate::semantics#JOIN-3), [`JOIN-4`](crate::semantics#JOIN-4),
+    /// [`JOIN-5`](crate::semantics#JOIN-5), [`JOIN-6`](crate::semantics#JOIN-6),
+    /// [`POLL-1`](crate::semantics#POLL-1).
+    ///
     /// ```
     /// # futures::executor::block_on(async {
     /// let queue = aioqueue::Queue::new(0);
@@ -302,6 +363,9 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// Cancel safe: dropping the future only stops waiting; the queue is
     /// unchanged.
+    ///
+    /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-4`](crate::semantics#CANCEL-4),
+    /// [`CANCEL-5`](crate::semantics#CANCEL-5).
     pub fn join(&self) -> Join<'_, T, O> {
         Join::new(self)
     }
@@ -313,6 +377,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// remaining items while there are any. The unfinished count is kept, so
     /// waiting joins go on waiting for [`task_done`](Self::task_done).
     /// Calling it again changes nothing.
+    ///
+    /// Rules: [`SHUT-1`](crate::semantics#SHUT-1), [`SHUT-2`](crate::semantics#SHUT-2),
+    /// [`SHUT-3`](crate::semantics#SHUT-3), [`SHUT-4`](crate::semantics#SHUT-4),
+    /// [`JOIN-5`](crate::semantics#JOIN-5), [`WAKE-2`](crate::semantics#WAKE-2),
+    /// [`STATE-11`](crate::semantics#STATE-11).
     ///
     /// ```
     /// use aioqueue::{Queue, TryGetError, TryPutError};
@@ -326,6 +395,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// ```
     pub fn shutdown(&self) {
         let kept = self.locked(|state, after| state.shutdown(false, after));
+        // [SHUT-2] a plain shutdown removes no item.
         debug_assert!(kept.is_empty());
     }
 
@@ -336,6 +406,10 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// The unfinished count drops by one per removed item (never below
     /// zero); if it reaches zero, every waiting `join` completes. Every
     /// waiting getter and putter is woken and fails.
+    ///
+    /// Rules: [`SHUT-5`](crate::semantics#SHUT-5), [`SHUT-6`](crate::semantics#SHUT-6),
+    /// [`SHUT-7`](crate::semantics#SHUT-7), [`SHUT-8`](crate::semantics#SHUT-8),
+    /// [`PANIC-5`](crate::semantics#PANIC-5), [`DIFF-7`](crate::semantics#DIFF-7).
     ///
     /// ```
     /// let queue = aioqueue::PriorityQueue::new(0);
@@ -348,13 +422,16 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// ```
     pub fn shutdown_immediate(&self) -> Vec<T> {
         let mut drained = self.locked(|state, after| state.shutdown(true, after));
-        // Sorting runs the items' `Ord`: do it unlocked, after the wakes.
+        // [SHUT-7] [PANIC-5] Sorting runs the items' `Ord`: do it unlocked,
+        // after the wakes.
         O::into_get_order(&mut drained);
         drained
     }
 
     /// Whether [`shutdown`](Self::shutdown) or
     /// [`shutdown_immediate`](Self::shutdown_immediate) was called.
+    ///
+    /// Rules: [`SHUT-9`](crate::semantics#SHUT-9), [`STATE-6`](crate::semantics#STATE-6).
     ///
     /// ```
     /// let queue = aioqueue::Queue::<u8>::new(0);
@@ -368,6 +445,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// Items put and not yet marked done with [`task_done`](Self::task_done).
     ///
+    /// Rules: [`COUNT-1`](crate::semantics#COUNT-1), [`STATE-5`](crate::semantics#STATE-5).
+    ///
     /// ```
     /// let queue = aioqueue::Queue::new(0);
     /// queue.try_put(1).unwrap();
@@ -380,6 +459,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// Tasks waiting in [`get`](Self::get): futures polled, not yet woken,
     /// not dropped (asyncio: `len(q._getters)`, less cancelled futures).
+    ///
+    /// Rules: [`DEBUG-3`](crate::semantics#DEBUG-3), [`STATE-3`](crate::semantics#STATE-3).
     ///
     /// ```
     /// use std::future::Future;
@@ -400,6 +481,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Tasks waiting in [`put`](Self::put) for a free slot (asyncio:
     /// `len(q._putters)`, less cancelled futures).
     ///
+    /// Rules: [`DEBUG-3`](crate::semantics#DEBUG-3), [`STATE-3`](crate::semantics#STATE-3).
+    ///
     /// ```
     /// use std::future::Future;
     /// use std::pin::pin;
@@ -417,6 +500,8 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 
     /// Tasks waiting in [`join`](Self::join) (asyncio: the waiters of
     /// `q._finished`).
+    ///
+    /// Rules: [`DEBUG-3`](crate::semantics#DEBUG-3), [`STATE-4`](crate::semantics#STATE-4).
     ///
     /// ```
     /// use std::future::Future;
@@ -449,7 +534,11 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
         operation: impl FnOnce(&mut State<T, O>, &mut AfterUnlock) -> R,
     ) -> R {
         let mut after = AfterUnlock::default();
+        // [POLL-2] the lock is taken once per operation or poll, and released
+        // at the end of this statement.
         let result = operation(&mut self.lock(), &mut after);
+        // [WAKE-4] wake once unlocked, before returning; [PANIC-1] then
+        // resume a panic caught under the lock.
         after.finish();
         result
     }
@@ -463,11 +552,14 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 impl<T, O: Order<T>> Default for GenericQueue<T, O> {
     /// An unbounded queue.
     ///
+    /// Rules: [`NEW-2`](crate::semantics#NEW-2).
+    ///
     /// ```
     /// let queue: aioqueue::Queue<u8> = Default::default();
     /// assert_eq!(queue.maxsize(), 0);
     /// ```
     fn default() -> Self {
+        // [NEW-2] unbounded.
         Self::new(0)
     }
 }
@@ -478,6 +570,8 @@ impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
     /// `getters`, `putters` and `joiners` count the tasks still waiting
     /// ([`waiting_getters`](Self::waiting_getters) and the others).
     ///
+    /// Rules: [`DEBUG-1`](crate::semantics#DEBUG-1), [`DIFF-8`](crate::semantics#DIFF-8).
+    ///
     /// ```
     /// let queue = aioqueue::LifoQueue::new(0);
     /// queue.try_put(1).unwrap();
@@ -487,6 +581,7 @@ impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
     /// );
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // [DEBUG-1] the type's name and the counts, never the items.
         let counts = self.lock().counts();
         f.debug_struct(O::NAME)
             .field("maxsize", &counts.maxsize)

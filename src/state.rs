@@ -4,6 +4,9 @@
 //! wake goes into [`AfterUnlock`], which wakes them once the lock is gone.
 //! A future's waiting slot is its `Option<WaiterKey>`: `Some` while it is
 //! in (or was just notified out of) a waiter list.
+//!
+//! Comments cite, by ID in brackets, the rules of `docs/semantics.md` (the
+//! `semantics` module) that a line implements.
 
 use std::marker::PhantomData;
 use std::task::{Poll, Waker};
@@ -14,12 +17,18 @@ use crate::order::Order;
 use crate::waiters::{WaiterKey, WaiterList};
 
 pub(crate) struct State<T, O> {
+    // [STATE-1] the buffer, in the ordering's order.
     items: O,
+    // [STATE-2] fixed at construction; 0 is unbounded.
     maxsize: usize,
+    // [STATE-3] waiting getters and putters, in arrival order.
     waiting_getters: WaiterList,
     waiting_putters: WaiterList,
+    // [STATE-4] waiting joiners: the waiters of asyncio's `_finished` event.
     waiting_joiners: WaiterList,
+    // [STATE-5] items put and not yet marked done.
     unfinished_tasks: usize,
+    // [STATE-6] once true, stays true.
     shutdown: bool,
     _items: PhantomData<T>,
 }
@@ -37,6 +46,7 @@ pub(crate) struct Counts {
 
 impl<T, O: Order<T>> State<T, O> {
     pub(crate) fn new(maxsize: usize) -> Self {
+        // [NEW-1] empty, no waiters, nothing unfinished, not shut down.
         State {
             items: O::default(),
             maxsize,
@@ -50,26 +60,33 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     pub(crate) fn maxsize(&self) -> usize {
+        // [SIZE-1]
         self.maxsize
     }
 
     pub(crate) fn len(&self) -> usize {
+        // [SIZE-2]
         self.items.len()
     }
 
     pub(crate) fn is_full(&self) -> bool {
+        // [STATE-7] [SIZE-4] bounded, and at or above `maxsize`.
         self.maxsize > 0 && self.items.len() >= self.maxsize
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
+        // [COUNT-1]
         self.unfinished_tasks
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {
+        // [SHUT-9]
         self.shutdown
     }
 
     pub(crate) fn counts(&self) -> Counts {
+        // [DEBUG-1] [DEBUG-3] counts only, never the items; the lists hold
+        // waiting futures alone, notified ones have left them.
         Counts {
             maxsize: self.maxsize,
             len: self.items.len(),
@@ -88,22 +105,28 @@ impl<T, O: Order<T>> State<T, O> {
         item: T,
         after: &mut AfterUnlock,
     ) -> Result<(), TryPutError<T>> {
+        // [TRYPUT-1] [SHUT-4] shut down: fail, checked before fullness; the
+        // item goes back to the caller, undropped [PANIC-6].
         if self.shutdown {
             return Err(TryPutError::ShutDown(item));
         }
+        // [TRYPUT-2] full: fail, so `len` never exceeds `maxsize` [STATE-10].
         if self.is_full() {
             return Err(TryPutError::Full(item));
         }
         let len_before = self.items.len();
         let items = &mut self.items;
+        // [TRYPUT-3] push the item; [PANIC-1] a panicking `Ord` is caught
+        // here, under the lock, and resumed once it is released.
         if O::RUNS_USER_CODE {
             after.catch(|| items.push(item));
         } else {
             items.push(item);
         }
-        // Even if `Ord` panicked, the item may be in the buffer: then it was
-        // put, and is counted and announced like any other.
+        // [PANIC-3] Even if `Ord` panicked, the item may be in the buffer:
+        // then it was put, and is counted and announced like any other.
         if self.items.len() > len_before {
+            // [TRYPUT-3] count it and wake the front waiting getter [STATE-13].
             self.unfinished_tasks += 1;
             wake_next(&mut self.waiting_getters, after);
         }
@@ -113,6 +136,7 @@ impl<T, O: Order<T>> State<T, O> {
     /// `get_nowait`.
     #[inline]
     pub(crate) fn try_get(&mut self, after: &mut AfterUnlock) -> Result<T, TryGetError> {
+        // [TRYGET-1] [SHUT-4] empty: `ShutDown` if shut down, else `Empty`.
         if self.items.is_empty() {
             return Err(if self.shutdown {
                 TryGetError::ShutDown
@@ -120,6 +144,8 @@ impl<T, O: Order<T>> State<T, O> {
                 TryGetError::Empty
             });
         }
+        // [TRYGET-2] take an item, even one a notified getter was woken for:
+        // none is reserved [TRYGET-4]. [PANIC-1] `Ord`'s panic is caught.
         let items = &mut self.items;
         let popped = if O::RUNS_USER_CODE {
             after.catch(|| items.pop()).flatten()
@@ -128,11 +154,13 @@ impl<T, O: Order<T>> State<T, O> {
         };
         match popped {
             Some(item) => {
+                // [TRYGET-2] wake the front waiting putter. [TRYGET-3] The
+                // unfinished count is left alone.
                 wake_next(&mut self.waiting_putters, after);
                 Ok(item)
             }
-            // `Ord` panicked with the item still in the buffer; `after`
-            // re-raises, so this error is never seen.
+            // [PANIC-4] `Ord` panicked with the item still in the buffer: wake
+            // nobody; `after` re-raises, so this error is never seen.
             None => Err(TryGetError::Empty),
         }
     }
@@ -145,6 +173,7 @@ impl<T, O: Order<T>> State<T, O> {
         waker: &Waker,
         after: &mut AfterUnlock,
     ) -> Poll<Result<(), PutError<T>>> {
+        // [PUT-5] still waiting: a spurious poll, which changes nothing.
         if !self.resume(Side::Putters, waiter, waker) {
             return Poll::Pending;
         }
@@ -152,15 +181,22 @@ impl<T, O: Order<T>> State<T, O> {
         let Some(value) = item.take() else {
             return Poll::Pending;
         };
+        // [PUT-1] not full: complete as `try_put` does; the one place a `put`
+        // inserts [CANCEL-6]. The item is gone even if `Ord` panics [PANIC-3].
         if !self.is_full() {
             return Poll::Ready(
                 self.try_put(value, after)
                     .map_err(|e| PutError(e.into_inner())),
             );
         }
+        // [PUT-2] [SHUT-4] [SHUT-8] full and shut down: fail, handing the item
+        // back; nothing registers after shutdown [STATE-11].
         if self.shutdown {
             return Poll::Ready(Err(PutError(value)));
         }
+        // [PUT-3] full and not shut down: register at the back, behind later
+        // arrivals if this putter was notified and lost its slot [PUT-4]
+        // [HIST-4].
         *item = Some(value);
         *waiter = Some(self.waiting_putters.push_back(waker));
         Poll::Pending
@@ -173,21 +209,29 @@ impl<T, O: Order<T>> State<T, O> {
         waker: &Waker,
         after: &mut AfterUnlock,
     ) -> Poll<Result<T, GetError>> {
+        // [GET-5] still waiting: a spurious poll, which changes nothing.
         if !self.resume(Side::Getters, waiter, waker) {
             return Poll::Pending;
         }
+        // [GET-1] an item is there: take it as `try_get` does. [GET-4] Only
+        // this poll removes it; a notification carried none [CANCEL-6].
         if !self.items.is_empty() {
             let result = self.try_get(after);
             if after.panicked() && !self.items.is_empty() {
-                // `Ord` panicked with every item still there: this getter
-                // used its wakeup for nothing, so it passes it on.
+                // [PANIC-4] [STATE-13] `Ord` panicked with every item still
+                // there: this getter used its wakeup for nothing, so it
+                // passes it on.
                 wake_next(&mut self.waiting_getters, after);
             }
             return Poll::Ready(result.map_err(|_| GetError));
         }
+        // [GET-2] [SHUT-4] [SHUT-8] empty and shut down: fail; nothing
+        // registers after shutdown [STATE-11].
         if self.shutdown {
             return Poll::Ready(Err(GetError));
         }
+        // [GET-3] empty and not shut down: register at the back, behind later
+        // arrivals if this getter was notified and its item taken.
         *waiter = Some(self.waiting_getters.push_back(waker));
         Poll::Pending
     }
@@ -196,13 +240,18 @@ impl<T, O: Order<T>> State<T, O> {
     /// can no longer use its wakeup passes it on (bpo-23812); a released
     /// joiner just leaves.
     pub(crate) fn cancel(&mut self, side: Side, waiter: WaiterKey, after: &mut AfterUnlock) {
+        // [CANCEL-3] whether what a notified putter or getter was woken for
+        // still holds: an item for a getter, a free slot for a putter.
         let could_proceed = match side {
             Side::Getters => !self.items.is_empty(),
             Side::Putters => !self.is_full(),
-            // A released joiner's wakeup is not a turn: nothing to pass on.
+            // [CANCEL-5] A released joiner's wakeup is not a turn: nothing to pass on.
             Side::Joiners => false,
         };
         let list = self.waiters_on(side);
+        // [CANCEL-2] a waiting future leaves its list and wakes nobody;
+        // [CANCEL-3] [HIST-1] a notified one passes the wakeup on if it still
+        // holds, so none is lost [STATE-13] [STATE-14].
         if list.remove(waiter) && could_proceed {
             wake_next(list, after);
         }
@@ -212,23 +261,32 @@ impl<T, O: Order<T>> State<T, O> {
     /// are unfinished. Once notified it completes, whatever the count is now.
     pub(crate) fn poll_join(&mut self, waiter: &mut Option<WaiterKey>, waker: &Waker) -> Poll<()> {
         if let Some(key) = *waiter {
+            // [JOIN-4] still waiting: a spurious poll, which changes nothing.
             if !self.waiting_joiners.take_notified(key, waker) {
                 return Poll::Pending;
             }
+            // [JOIN-3] notified: complete, whatever the count is now.
             *waiter = None;
             return Poll::Ready(());
         }
+        // [JOIN-1] the count is read at the first poll: zero is ready at
+        // once, without registering [STATE-12].
         if self.unfinished_tasks == 0 {
             return Poll::Ready(());
         }
+        // [JOIN-2] tasks unfinished: register at the back of the joiners.
         *waiter = Some(self.waiting_joiners.push_back(waker));
         Poll::Pending
     }
 
     pub(crate) fn task_done(&mut self, after: &mut AfterUnlock) -> Result<(), TaskDoneError> {
+        // [DONE-3] it counts, nothing more: neither gets nor shutdown are checked.
+        // [DONE-1] nothing unfinished: fail, changing nothing.
         if self.unfinished_tasks == 0 {
             return Err(TaskDoneError);
         }
+        // [DONE-2] one less; at zero, notify every joiner in arrival order
+        // [WAKE-2], which leaves no joiner waiting [STATE-12].
         self.unfinished_tasks -= 1;
         if self.unfinished_tasks == 0 {
             self.waiting_joiners.notify_all(|w| after.wake(w));
@@ -239,15 +297,25 @@ impl<T, O: Order<T>> State<T, O> {
     /// `shutdown(immediate)`. Returns the drained items in storage order;
     /// the caller puts them in get order once unlocked (that runs `Ord`).
     pub(crate) fn shutdown(&mut self, immediate: bool, after: &mut AfterUnlock) -> Vec<T> {
+        // [SHUT-1] [SHUT-5] set the flag; called again, it finds the lists
+        // already empty.
         self.shutdown = true;
         let mut drained = Vec::new();
+        // [SHUT-2] [JOIN-5] a plain shutdown leaves the items, the count and
+        // the joiners alone.
         if immediate {
+            // [SHUT-5] remove every item, moving them only: no `Ord` runs
+            // under the lock [SHUT-7] and none is dropped here [PANIC-6].
             drained = self.items.take_all();
+            // [SHUT-5] one unfinished task less per item, never below zero.
             self.unfinished_tasks = self.unfinished_tasks.saturating_sub(drained.len());
+            // [SHUT-6] joiners first, if the count reached zero [STATE-12].
             if self.unfinished_tasks == 0 {
                 self.waiting_joiners.notify_all(|w| after.wake(w));
             }
         }
+        // [SHUT-3] [SHUT-6] every getter, then every putter, each in arrival
+        // order [WAKE-2]; the lists stay empty from now on [STATE-11].
         self.waiting_getters.notify_all(|w| after.wake(w));
         self.waiting_putters.notify_all(|w| after.wake(w));
         drained
@@ -260,15 +328,18 @@ impl<T, O: Order<T>> State<T, O> {
         let Some(key) = *waiter else {
             return true;
         };
+        // [POLL-3] still waiting: keep the place; only the waker is refreshed.
         if !self.waiters_on(side).take_notified(key, waker) {
             return false;
         }
+        // [POLL-4] notified: consume the notification and run the rule afresh.
         *waiter = None;
         true
     }
 
     /// A waiting future's place in its list (1 = first), for `Debug`.
     pub(crate) fn place(&self, list: Side, key: WaiterKey) -> Option<usize> {
+        // [DEBUG-2]
         match list {
             Side::Getters => self.waiting_getters.place(key),
             Side::Putters => self.waiting_putters.place(key),
@@ -296,6 +367,7 @@ pub(crate) enum Side {
 /// CPython's `_wakeup_next`: notify the first waiter still waiting, if any.
 #[inline]
 fn wake_next(list: &mut WaiterList, after: &mut AfterUnlock) {
+    // [WAKE-1] the front waiter or nobody; woken after the unlock [WAKE-4].
     if let Some(waker) = list.notify_one() {
         after.wake(waker);
     }

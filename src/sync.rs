@@ -39,6 +39,7 @@ pub(crate) fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
     } else if let Some(guard) = try_lock_with_backoff(mutex) {
         return guard;
     }
+    // [PANIC-2] a poisoned lock is simply taken: the state is consistent.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -20,6 +20,8 @@ const NIL: usize = usize::MAX;
 /// Above this many slots, a list that empties gives its memory back.
 const SHRINK_ABOVE: usize = 64;
 
+// [STATE-8] a slot is a future's *waiting* or *notified* state; an
+// *unpolled* or *done* future holds none.
 enum Slot {
     /// In the list, waiting; `prev`/`next` link the list in arrival order.
     Waiting {
@@ -60,12 +62,14 @@ impl Default for WaiterList {
 impl WaiterList {
     /// How many tasks are waiting (notified ones have left the list).
     pub(crate) fn len(&self) -> usize {
+        // [DEBUG-3] notified futures are not counted.
         self.waiting
     }
 
     /// The waiter's place in the list (1 = next to be notified), or `None`
     /// once it was notified. Walks the list: for `Debug`, not hot paths.
     pub(crate) fn place(&self, key: WaiterKey) -> Option<usize> {
+        // [DEBUG-2] `None` once notified.
         let Some(Slot::Waiting { mut prev, .. }) = self.slots.get(key.0) else {
             return None;
         };
@@ -95,6 +99,7 @@ impl WaiterList {
             self.slots[index] = slot;
             index
         };
+        // [STATE-3] at the back: the list is in arrival order.
         self.link_back(index);
         self.held += 1;
         WaiterKey(index)
@@ -114,12 +119,15 @@ impl WaiterList {
     /// when they would wake different tasks.
     pub(crate) fn take_notified(&mut self, key: WaiterKey, waker: &Waker) -> bool {
         match &mut self.slots[key.0] {
+            // [POLL-3] [WAKE-5] a spurious poll keeps its place; the waker is
+            // replaced only if it would wake another task.
             Slot::Waiting { waker: current, .. } => {
                 if !current.will_wake(waker) {
                     current.clone_from(waker);
                 }
                 false
             }
+            // [POLL-4] notified: the notification is consumed.
             Slot::Notified => {
                 self.free(key.0);
                 true
@@ -133,10 +141,13 @@ impl WaiterList {
     /// notified (and so must pass its wakeup on if it can).
     pub(crate) fn remove(&mut self, key: WaiterKey) -> bool {
         let notified = match self.slots[key.0] {
+            // [CANCEL-2] [HIST-2] a waiting future leaves at once, in O(1).
             Slot::Waiting { .. } => {
                 self.unlink(key.0);
                 false
             }
+            // [CANCEL-3] [CANCEL-5] notified: the caller decides whether to
+            // pass the wakeup on.
             Slot::Notified => true,
             // Unreachable while each key has one owner; never free twice.
             Slot::Free { .. } => return false,
@@ -151,12 +162,14 @@ impl WaiterList {
         if self.head == NIL {
             return None;
         }
+        // [WAKE-1] [HIST-3] the front waiter: lists hold waiting futures only.
         let index = self.head;
         self.unlink(index)
     }
 
     /// Notifies every waiter, front to back, handing their wakers to `wake`.
     pub(crate) fn notify_all(&mut self, mut wake: impl FnMut(Waker)) {
+        // [WAKE-2] front to back, leaving the list empty.
         while let Some(waker) = self.notify_one() {
             wake(waker);
         }
@@ -164,6 +177,8 @@ impl WaiterList {
 
     /// Unlinks a waiting slot, marks it notified, and returns its waker.
     fn unlink(&mut self, index: usize) -> Option<Waker> {
+        // [STATE-9] [WAKE-3] notified means out of the list: in no list, and
+        // never notified twice.
         let Slot::Waiting { waker, prev, next } =
             std::mem::replace(&mut self.slots[index], Slot::Notified)
         else {
@@ -188,7 +203,8 @@ impl WaiterList {
         self.free_head = index;
         self.held -= 1;
         if self.held == 0 && self.slots.len() > SHRINK_ABOVE {
-            // A storm of cancelled waiters must not leave its memory behind.
+            // [HIST-2] A storm of cancelled waiters must not leave its memory
+            // behind.
             *self = WaiterList::default();
         }
     }

@@ -127,7 +127,8 @@ macro_rules! async_assert_fn {
 type NotSync = Cell<u8>; // Send, !Sync
 type NotSend = Rc<u8>; // !Send, !Sync
 
-// The queues: Send + Sync when T: Send (the lock makes `T: Sync` needless).
+// The queues: Send + Sync when T: Send (the lock makes `T: Sync` needless;
+// docs/semantics.md DIFF-4).
 assert_value!(Queue<u8>: Send & Sync);
 assert_value!(LifoQueue<String>: Send & Sync);
 assert_value!(PriorityQueue<u64>: Send & Sync);
@@ -160,7 +161,7 @@ assert_value!(Join<'static, u64, Priority<u64>>: Send & Sync);
 assert_value!(Join<'static, NotSync, Fifo<NotSync>>: Send & Sync);
 assert_value!(Join<'static, NotSend, Fifo<NotSend>>: !Send & !Sync);
 
-// Never pinned through, whatever the item.
+// Never pinned through, whatever the item (docs/semantics.md POLL-7).
 assert_value!(Put<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
 assert_value!(Get<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
 assert_value!(Join<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
@@ -236,6 +237,7 @@ fn boxed_errors() -> Vec<Box<dyn Error + Send + Sync + 'static>> {
 
 #[test]
 fn errors_are_debug_without_a_debug_item() {
+    // docs/semantics.md DIFF-2.
     assert_eq!(format!("{:?}", PutError(NotDebug(1))), "PutError(..)");
     assert_eq!(format!("{:?}", TryPutError::Full(NotDebug(1))), "Full(..)");
     assert_eq!(
@@ -311,6 +313,7 @@ fn display_messages_are_distinct_per_failure_mode() {
 }
 
 fn debug_of_queue<O: aioqueue::Order<NotDebug>>(name: &str) {
+    // docs/semantics.md DEBUG-1, DIFF-8.
     let queue = GenericQueue::<NotDebug, O>::new(2);
     queue.try_put(NotDebug(3)).unwrap();
     queue.try_put(NotDebug(1)).unwrap();
@@ -347,6 +350,7 @@ fn queues_and_futures_are_debug_without_a_debug_item() {
 
 #[test]
 fn future_debug_follows_its_state() {
+    // docs/semantics.md DEBUG-2, STATE-8.
     futures::executor::block_on(async {
         let queue = Queue::new(1);
         let mut put = queue.put(NotDebug(1));
@@ -369,6 +373,7 @@ fn future_debug_follows_its_state() {
 
 #[test]
 fn queue_and_futures_cross_threads() {
+    // docs/semantics.md DIFF-4, POLL-7.
     // A run-time companion to the assertions: a queue of a Send but !Sync
     // item, shared by threads; a get registered as a waiter on this thread,
     // then moved to another thread that waits there until a third thread's

@@ -138,6 +138,7 @@ mod queue_basic_tests {
 
     #[test]
     fn test_repr() {
+        // docs/semantics.md DEBUG-1.
         repr_or_str(|q| format!("{q:?}"));
     }
 
@@ -148,6 +149,7 @@ mod queue_basic_tests {
 
     #[test]
     fn test_empty() {
+        // docs/semantics.md DIFF-12.
         let q = Queue::new(0);
         assert!(q.is_empty());
         now(q.put(1)).unwrap();
@@ -158,6 +160,7 @@ mod queue_basic_tests {
 
     #[test]
     fn test_full() {
+        // docs/semantics.md DIFF-12.
         let q = Queue::<i32>::new(0);
         assert!(!q.is_full());
 

@@ -183,6 +183,7 @@ fn sorted(mut keys: Vec<u32>) -> Vec<u32> {
 
 #[test]
 fn ord_panic_in_try_put_reaches_only_the_caller_and_the_item_counts() {
+    // docs/semantics.md DIFF-9.
     let ctl = Control::new();
     let queue = PriorityQueue::new(0);
     let mut g1 = spawn(queue.get());
@@ -297,6 +298,7 @@ fn ord_panic_in_a_woken_put_future_reaches_only_that_putter() {
 
 #[test]
 fn ord_panic_in_try_get_keeps_the_item_and_wakes_no_putter() {
+    // docs/semantics.md DIFF-9.
     let ctl = Control::new();
     let queue = PriorityQueue::new(4);
     for key in [4, 1, 3, 2] {
@@ -453,6 +455,7 @@ fn ord_panic_in_shutdown_immediate_still_shuts_down_and_wakes_everyone() {
 
 #[test]
 fn a_panic_on_one_thread_leaves_the_queue_usable_on_others() {
+    // docs/semantics.md PANIC-2.
     let ctl = Control::new();
     let queue = Arc::new(PriorityQueue::new(0));
     queue.try_put(ctl.item(2)).unwrap();
@@ -557,6 +560,7 @@ fn drop_panic_of_an_item_when_the_queue_is_dropped_loses_no_other_item() {
 
 #[test]
 fn a_panicking_waker_does_not_stop_the_other_wakes() {
+    // docs/semantics.md PANIC-7.
     struct Counting(AtomicUsize);
     impl Wake for Counting {
         fn wake(self: Arc<Self>) {

@@ -570,6 +570,7 @@ fn futures_block_on_threads() {
 /// `LocalPool` (consumer) on another thread.
 #[test]
 fn one_queue_across_two_runtimes() {
+    // docs/semantics.md DIFF-3.
     with_watchdog(one_queue_across_two_runtimes_body);
 }
 

@@ -114,6 +114,7 @@ impl Drop for Tracked {
 
 #[test]
 fn put_wakes_only_the_first_of_three_waiting_getters() {
+    // docs/semantics.md WAKE-1, WAKE-3, TRYPUT-3.
     let queue = Queue::new(0);
     let mut g1 = spawn(queue.get());
     let mut g2 = spawn(queue.get());
@@ -141,6 +142,7 @@ fn put_wakes_only_the_first_of_three_waiting_getters() {
 
 #[test]
 fn each_put_wakes_exactly_one_getter_exact_counts() {
+    // docs/semantics.md WAKE-3, STATE-13.
     let log = WakeLog::default();
     let queue = Queue::new(0);
     let (p1, p2, p3) = (log.probe("g1"), log.probe("g2"), log.probe("g3"));
@@ -318,6 +320,7 @@ fn a_million_cancelled_gets_leave_no_getters_bpo_31620() {
 
 #[test]
 fn dropped_waiting_put_hands_nothing_to_the_queue() {
+    // docs/semantics.md CANCEL-2, CANCEL-6.
     let drops = Arc::new(AtomicUsize::new(0));
     let item = |id| Tracked {
         id,
@@ -407,6 +410,7 @@ fn woken_put_dropped_after_the_slot_was_refilled_wakes_nobody() {
 
 #[test]
 fn join_releases_all_joiners_in_arrival_order_only_at_zero() {
+    // docs/semantics.md DONE-2, WAKE-2, JOIN-2.
     let log = WakeLog::default();
     let queue = Queue::new(0);
     queue.try_put('a').unwrap();
@@ -439,6 +443,7 @@ fn join_releases_all_joiners_in_arrival_order_only_at_zero() {
 
 #[test]
 fn released_joiner_completes_even_if_an_item_is_put_before_it_runs() {
+    // docs/semantics.md JOIN-3.
     let queue = Queue::new(0);
     queue.try_put(1).unwrap();
     let mut j1 = spawn(queue.join());
@@ -468,6 +473,7 @@ fn released_joiner_completes_even_if_an_item_is_put_before_it_runs() {
 
 #[test]
 fn join_with_nothing_unfinished_is_ready_at_once() {
+    // docs/semantics.md JOIN-1.
     let queue = Queue::new(0);
     let mut j = spawn(queue.join());
     assert_ready!(j.poll());
@@ -484,6 +490,7 @@ fn join_with_nothing_unfinished_is_ready_at_once() {
 
 #[test]
 fn dropped_joiner_does_not_disturb_the_others() {
+    // docs/semantics.md CANCEL-5.
     let log = WakeLog::default();
     let queue = Queue::new(0);
     queue.try_put(1).unwrap();
@@ -510,6 +517,7 @@ fn dropped_joiner_does_not_disturb_the_others() {
 
 #[test]
 fn shutdown_wakes_every_getter_then_every_putter_in_arrival_order() {
+    // docs/semantics.md SHUT-3, WAKE-2, WAKE-3, WAKE-4.
     let log = WakeLog::default();
     let queue = Queue::new(1);
     let pg: Vec<Probe> = ["g1", "g2", "g3"].iter().map(|n| log.probe(n)).collect();
@@ -561,6 +569,7 @@ fn shutdown_wakes_every_getter_then_every_putter_in_arrival_order() {
 
 #[test]
 fn shutdown_putters_fail_with_their_item_and_getters_drain() {
+    // docs/semantics.md SHUT-4, PUT-1, DIFF-2.
     let queue = Queue::new(2);
     queue.try_put(1).unwrap();
     queue.try_put(2).unwrap();
@@ -610,6 +619,7 @@ fn drains_in_get_order<O: Order<i32>>(expected: [i32; 4]) {
 
 #[test]
 fn shutdown_immediate_drains_in_get_order_for_all_three_kinds() {
+    // docs/semantics.md SHUT-7, DIFF-7.
     drains_in_get_order::<aioqueue::Fifo<i32>>([3, 1, 4, 2]);
     drains_in_get_order::<aioqueue::Lifo<i32>>([2, 4, 1, 3]);
     drains_in_get_order::<aioqueue::Priority<i32>>([1, 2, 3, 4]);
@@ -626,6 +636,7 @@ fn shutdown_immediate_drains_in_get_order_for_all_three_kinds() {
 
 #[test]
 fn shutdown_immediate_wakes_joiners_then_getters_then_putters() {
+    // docs/semantics.md SHUT-6, SHUT-8.
     let log = WakeLog::default();
     let queue = Queue::new(1);
     let pg: Vec<Probe> = ["g1", "g2", "g3"].iter().map(|n| log.probe(n)).collect();
@@ -670,6 +681,7 @@ fn shutdown_immediate_wakes_joiners_then_getters_then_putters() {
 
 #[test]
 fn shutdown_immediate_releases_joiners_only_when_the_count_reaches_zero() {
+    // docs/semantics.md SHUT-5, SHUT-6.
     let queue = Queue::new(0);
     for item in 0..4 {
         queue.try_put(item).unwrap();
@@ -705,6 +717,7 @@ fn shutdown_immediate_releases_joiners_only_when_the_count_reaches_zero() {
 
 #[test]
 fn spurious_poll_keeps_the_get_in_place_and_only_the_new_waker_is_woken() {
+    // docs/semantics.md POLL-3, GET-5, WAKE-5.
     let log = WakeLog::default();
     let queue = Queue::new(0);
     let (old, new, second) = (log.probe("old"), log.probe("new"), log.probe("second"));
@@ -732,6 +745,7 @@ fn spurious_poll_keeps_the_get_in_place_and_only_the_new_waker_is_woken() {
 
 #[test]
 fn spurious_poll_keeps_the_put_in_place_and_only_the_new_waker_is_woken() {
+    // docs/semantics.md POLL-3, PUT-5, WAKE-5.
     let log = WakeLog::default();
     let queue = Queue::new(1);
     queue.try_put(0).unwrap();
@@ -758,6 +772,7 @@ fn spurious_poll_keeps_the_put_in_place_and_only_the_new_waker_is_woken() {
 
 #[test]
 fn spurious_poll_of_a_join_keeps_it_waiting_with_the_new_waker() {
+    // docs/semantics.md POLL-3, JOIN-4, WAKE-5.
     let log = WakeLog::default();
     let queue = Queue::new(0);
     queue.try_put(()).unwrap();
@@ -774,6 +789,7 @@ fn spurious_poll_of_a_join_keeps_it_waiting_with_the_new_waker() {
 
 #[test]
 fn spurious_polls_do_not_pile_up_waker_clones() {
+    // docs/semantics.md POLL-3.
     let queue = Queue::<u8>::new(1);
     let mut g = spawn(queue.get());
     assert_eq!(g.waker_ref_count(), 1);
@@ -805,6 +821,7 @@ fn spurious_polls_do_not_pile_up_waker_clones() {
 
 #[test]
 fn an_operation_that_completes_at_once_never_wakes_its_own_task() {
+    // docs/semantics.md POLL-5.
     let queue = Queue::new(2);
     let mut put = spawn(queue.put(1));
     assert_ready_eq!(put.poll(), Ok(()));
@@ -854,6 +871,7 @@ fn an_operation_that_completes_at_once_never_wakes_its_own_task() {
 
 #[test]
 fn woken_getter_that_lost_the_race_waits_again_at_the_back() {
+    // docs/semantics.md POLL-4, GET-3, TRYGET-4.
     let queue = Queue::new(0);
     let mut g1 = spawn(queue.get());
     let mut g2 = spawn(queue.get());
@@ -889,6 +907,7 @@ fn woken_getter_that_lost_the_race_waits_again_at_the_back() {
 
 #[test]
 fn woken_putter_that_finds_the_queue_full_again_waits_at_the_back_gh_83055() {
+    // docs/semantics.md POLL-4, PUT-4.
     let queue = Queue::new(1);
     queue.try_put(0).unwrap();
     let mut p1 = spawn(queue.put(1));
@@ -930,6 +949,7 @@ fn woken_putter_that_finds_the_queue_full_again_waits_at_the_back_gh_83055() {
 /// (or panic); the test runs it on a thread and gives it a deadline.
 #[test]
 fn wakes_happen_after_the_lock_is_released() {
+    // docs/semantics.md WAKE-4.
     struct Inspect {
         queue: Arc<Queue<u32>>,
         seen: mpsc::Sender<String>,

@@ -14,14 +14,18 @@
 //! - [`cpython`]: CPython itself as the oracle.
 //! - [`trace`]: readable traces and one-line replay strings.
 //! - [`families`]: the bounded scenario families explored exhaustively.
+//! - [`doc_tables`]: the worked examples of `docs/semantics.md`, generated.
+//! - [`rules`]: the rule IDs of `docs/semantics.md` and what cites each.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod cpython;
+pub mod doc_tables;
 pub mod executor;
 pub mod explore;
 pub mod families;
 pub mod model;
+pub mod rules;
 pub mod runner;
 pub mod scenario;
 pub mod subject;

@@ -30,8 +30,9 @@ usage:
       per wait, up to N fresh wakers, and N polls nobody asked for told
       apart, instead of each family's own bounds), then RUNS random and
       RUNS PCT runs of random scenarios
-  aioqueue-sim replay '<scenario> @ <schedule>'
-      the numbered trace of one schedule
+  aioqueue-sim replay '<scenario> @ <schedule>' | FILE
+      the numbered trace of one schedule (FILE: `#` comments, then the
+      replay string, as in sim/replays/)
   aioqueue-sim replay --asyncio '<scenario>'
       the trace of the one schedule CPython's event loop gives the scenario
   aioqueue-sim outcomes FILE|'<scenario>' [--with-cancel | --asyncio]
@@ -44,6 +45,15 @@ usage:
       without FILEs: the small exhaustive families, the tie families, every
       file in sim/scenarios/, and RUNS random scenarios (default 20000, seed
       from the date); exits 1 on any difference
+  aioqueue-sim rules [--root DIR]
+      every rule ID of docs/semantics.md with the tests, model lines, src/
+      lines and fuzz targets that cite it, and its evidence; exits 1 if a
+      rule is cited by no test, an ID cited is not defined, or an ID is
+      defined twice. Last line: `rules: X of Y covered`
+  aioqueue-sim doc-tables [--check] [--root DIR]
+      generates the worked-example tables of docs/semantics.md from their
+      runs (each marked `<!-- table: FILE -->`) and rewrites the document;
+      --check: only compare, exit 1 if a table differs
 
 scenarios: `fifo|lifo|priority maxsize=N | <task 0 ops> | <task 1 ops> ...`,
   ops separated by commas: put X, try_put X, get, try_get, task_done, join,
@@ -59,6 +69,8 @@ fn main() -> ExitCode {
         Some("replay") => replay(&args[1..]),
         Some("outcomes") => outcomes(&args[1..]),
         Some("cpython") => cpython(&args[1..]),
+        Some("rules") => rules(&args[1..]),
+        Some("doc-tables") => doc_tables(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -313,8 +325,14 @@ fn replay(args: &[String]) -> Result<bool, String> {
         let scenario = scenario_argument(&args[1..])?;
         return show_asyncio_run(&scenario);
     }
-    let text = args.join(" ");
-    let replay = Replay::parse(&text).map_err(|e| format!("{e}\n{USAGE}"))?;
+    let replay = match args {
+        [file] if Path::new(file).is_file() => {
+            let text =
+                std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            Replay::parse_file(&text).map_err(|e| format!("{file}: {e}"))?
+        }
+        _ => Replay::parse(&args.join(" ")).map_err(|e| format!("{e}\n{USAGE}"))?,
+    };
     let mut scheduler = ReplayScheduler::strict(replay.schedule.clone(), replay.possible.clone());
     let report = run(&replay.scenario, &mut scheduler, RunOptions::default());
     print!("{}", render(&report));
@@ -548,4 +566,44 @@ fn show(result: &OpResult) -> String {
         OpResult::Empty => "Empty".into(),
         OpResult::TaskDoneError => "TaskDoneError".into(),
     }
+}
+
+/// `--root DIR`, or this checkout.
+fn root(args: &[String]) -> Result<std::path::PathBuf, String> {
+    match args.iter().position(|a| a == "--root") {
+        Some(at) => Ok(args
+            .get(at + 1)
+            .map(Path::new)
+            .ok_or("--root needs a directory")?
+            .to_path_buf()),
+        None => Ok(Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
+    }
+}
+
+/// `doc-tables`: regenerate (or `--check`) the worked examples.
+fn doc_tables(args: &[String]) -> Result<bool, String> {
+    let root = root(args)?;
+    let path = root.join("docs/semantics.md");
+    let document =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let generated = aioqueue_sim::doc_tables::regenerate(&document, &root)?;
+    let tables = aioqueue_sim::doc_tables::sources(&document).len();
+    if generated == document {
+        println!("doc-tables: {tables} tables, all as generated");
+        return Ok(true);
+    }
+    if args.iter().any(|a| a == "--check") {
+        println!("doc-tables: docs/semantics.md differs from its runs; run `cargo run -p aioqueue-sim -- doc-tables`");
+        return Ok(false);
+    }
+    std::fs::write(&path, generated).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("doc-tables: {tables} tables regenerated in docs/semantics.md");
+    Ok(true)
+}
+
+/// `rules`: the rule index of the repository (this checkout by default).
+fn rules(args: &[String]) -> Result<bool, String> {
+    let report = aioqueue_sim::rules::index(&root(args)?)?;
+    println!("{report}");
+    Ok(report.is_clean())
 }

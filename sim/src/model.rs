@@ -227,6 +227,72 @@ impl Model {
             .or_else(|| stuck(&self.joiners, can_join, "join"))
     }
 
+    /// The invariants of docs/semantics.md that must hold after every
+    /// event; `Err` names the first one broken.
+    pub fn invariants(&self) -> Result<(), String> {
+        let lists = [
+            (List::Getters, &self.getters),
+            (List::Putters, &self.putters),
+            (List::Joiners, &self.joiners),
+        ];
+        let notified = |list: List| {
+            self.tasks
+                .iter()
+                .filter(|t| t.state == TaskState::Notified(list))
+                .count()
+        };
+        // [STATE-9] in at most one list, and in it exactly while waiting.
+        for (t, task) in self.tasks.iter().enumerate() {
+            let memberships: Vec<List> = lists
+                .iter()
+                .flat_map(|(list, members)| members.iter().filter(|&&m| m == t).map(|_| *list))
+                .collect();
+            let expected: Vec<List> = match task.state {
+                TaskState::Waiting(list) => vec![list],
+                _ => Vec::new(),
+            };
+            if memberships != expected {
+                return Err(format!(
+                    "STATE-9: t{t} is {:?} but in the lists {memberships:?}",
+                    task.state
+                ));
+            }
+        }
+        // [STATE-10]
+        if self.maxsize > 0 && self.items.len() > self.maxsize {
+            return Err(format!(
+                "STATE-10: len {} > maxsize {}",
+                self.items.len(),
+                self.maxsize
+            ));
+        }
+        // [STATE-11]
+        if self.shutdown && !(self.getters.is_empty() && self.putters.is_empty()) {
+            return Err("STATE-11: shut down with getters or putters waiting".into());
+        }
+        // [STATE-12]
+        if self.unfinished == 0 && !self.joiners.is_empty() {
+            return Err("STATE-12: joiners wait with nothing unfinished".into());
+        }
+        // [STATE-13]
+        if !self.getters.is_empty() && self.items.len() > notified(List::Getters) {
+            return Err(format!(
+                "STATE-13: getters wait while {} items have {} notified getters",
+                self.items.len(),
+                notified(List::Getters)
+            ));
+        }
+        // [STATE-14]
+        let free = self.maxsize.saturating_sub(self.items.len());
+        if self.maxsize > 0 && !self.putters.is_empty() && free > notified(List::Putters) {
+            return Err(format!(
+                "STATE-14: putters wait while {free} slots are free for {} notified putters",
+                notified(List::Putters)
+            ));
+        }
+        Ok(())
+    }
+
     // ----- The two events ---------------------------------------------------
 
     /// The task is polled: it starts or resumes its current operation.
@@ -297,6 +363,21 @@ impl Model {
             items.push(item);
         }
         (items, std::mem::take(&mut self.asked), woken)
+    }
+
+    /// The items in the order gets would take them (front first), without
+    /// taking them.
+    pub fn items_in_get_order(&self) -> Vec<Item> {
+        self.clone().drain().0
+    }
+
+    /// The tasks waiting in `list`, front first.
+    pub fn waiting(&self, list: List) -> Vec<TaskId> {
+        match list {
+            List::Getters => self.getters.iter().copied().collect(),
+            List::Putters => self.putters.iter().copied().collect(),
+            List::Joiners => self.joiners.iter().copied().collect(),
+        }
     }
 
     /// Tasks waiting in `join` (asyncio: the not-done futures of
@@ -553,5 +634,66 @@ impl Model {
             List::Putters => &mut self.putters,
             List::Joiners => &mut self.joiners,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model after `polls` (task indices) of `scenario`.
+    fn after(scenario: &str, polls: &[TaskId]) -> Model {
+        let scenario: Scenario = scenario.parse().expect("a valid scenario");
+        let mut model = Model::new(&scenario);
+        for &t in polls {
+            model.poll(t);
+            assert_eq!(model.invariants(), Ok(()), "after polling t{t}");
+        }
+        model
+    }
+
+    fn broken(model: &Model) -> String {
+        model.invariants().expect_err("an invariant is broken")
+    }
+
+    #[test]
+    fn each_invariant_is_checked() {
+        // docs/semantics.md STATE-9..STATE-14: the runner calls
+        // `invariants` after every step of every run; each tampered state
+        // below is reported by the rule it breaks.
+        // t0 waits in get.
+        let base = "fifo maxsize=1 | get | put 1a, put 2b | join";
+        let model = after(base, &[0]);
+        assert_eq!(model.getters.len(), 1);
+        let mut twice = model.clone();
+        twice.putters.push_back(0);
+        assert!(broken(&twice).starts_with("STATE-9"), "{}", broken(&twice));
+        let mut notified_in_list = model.clone();
+        notified_in_list.tasks[0].state = TaskState::Notified(List::Getters);
+        assert!(broken(&notified_in_list).starts_with("STATE-9"));
+        let mut overfull = model.clone();
+        overfull.items = vec![Item::plain(1), Item::plain(2)];
+        overfull.getters.clear();
+        overfull.tasks[0].state = TaskState::Idle;
+        assert!(broken(&overfull).starts_with("STATE-10"));
+        let mut shut = model.clone();
+        shut.shutdown = true;
+        assert!(broken(&shut).starts_with("STATE-11"));
+        let mut lost_get = model.clone();
+        lost_get.items = vec![Item::plain(1)];
+        assert!(broken(&lost_get).starts_with("STATE-13"));
+        // t2 waits in join after t1's put.
+        let joined = after(base, &[1, 2]);
+        assert_eq!(joined.joiners.len(), 1);
+        let mut counted_out = joined.clone();
+        counted_out.unfinished = 0;
+        assert!(broken(&counted_out).starts_with("STATE-12"));
+        // t1's second put waits on the full queue.
+        let full = after(base, &[1, 1]);
+        assert_eq!(full.putters.len(), 1);
+        let mut lost_put = full.clone();
+        lost_put.items.clear();
+        lost_put.unfinished = 0;
+        assert!(broken(&lost_put).starts_with("STATE-14"));
     }
 }

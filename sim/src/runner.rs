@@ -182,6 +182,13 @@ pub fn run_on(
             });
             break;
         }
+        if let Err(what) = model.invariants() {
+            report.failure = Some(Divergence {
+                step: report.steps.len(),
+                what: format!("the model broke an invariant: {what}"),
+            });
+            break;
+        }
         if !executor.any_runnable() {
             if let Some(what) = model.lost_wakeup() {
                 report.failure = Some(Divergence {

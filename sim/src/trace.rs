@@ -40,6 +40,17 @@ impl Replay {
             possible,
         })
     }
+
+    /// Parses a replay file: `#` comment lines, then the replay string (it
+    /// may run over several lines).
+    pub fn parse_file(text: &str) -> Result<Replay, ParseError> {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
+        Replay::parse(&lines.join(" "))
+    }
 }
 
 impl std::fmt::Display for Replay {
