@@ -183,7 +183,7 @@ fn sorted(mut keys: Vec<u32>) -> Vec<u32> {
 
 #[test]
 fn ord_panic_in_try_put_reaches_only_the_caller_and_the_item_counts() {
-    // docs/semantics.md DIFF-9.
+    // docs/semantics.md PANIC-1, PANIC-3, DIFF-9.
     let ctl = Control::new();
     let queue = PriorityQueue::new(0);
     let mut g1 = spawn(queue.get());
@@ -227,6 +227,7 @@ fn ord_panic_in_try_put_reaches_only_the_caller_and_the_item_counts() {
 
 #[test]
 fn ord_panic_in_a_put_future_on_a_free_queue_still_wakes_a_getter() {
+    // docs/semantics.md PANIC-3.
     let ctl = Control::new();
     let queue = PriorityQueue::new(0);
     let mut g1 = spawn(queue.get());
@@ -259,6 +260,7 @@ fn ord_panic_in_a_put_future_on_a_free_queue_still_wakes_a_getter() {
 
 #[test]
 fn ord_panic_in_a_woken_put_future_reaches_only_that_putter() {
+    // docs/semantics.md PANIC-1, PANIC-3.
     let ctl = Control::new();
     let queue = PriorityQueue::new(2);
     queue.try_put(ctl.item(1)).unwrap();
@@ -298,7 +300,7 @@ fn ord_panic_in_a_woken_put_future_reaches_only_that_putter() {
 
 #[test]
 fn ord_panic_in_try_get_keeps_the_item_and_wakes_no_putter() {
-    // docs/semantics.md DIFF-9.
+    // docs/semantics.md PANIC-4, DIFF-9.
     let ctl = Control::new();
     let queue = PriorityQueue::new(4);
     for key in [4, 1, 3, 2] {
@@ -329,6 +331,7 @@ fn ord_panic_in_try_get_keeps_the_item_and_wakes_no_putter() {
 
 #[test]
 fn ord_panic_in_a_get_future_reaches_only_that_getter() {
+    // docs/semantics.md PANIC-1, PANIC-4.
     let ctl = Control::new();
     let queue = PriorityQueue::new(0);
     let mut g1 = spawn(queue.get());
@@ -401,6 +404,7 @@ fn ord_panic_in_a_woken_get_passes_its_turn_on() {
 
 #[test]
 fn ord_panic_in_shutdown_immediate_still_shuts_down_and_wakes_everyone() {
+    // docs/semantics.md PANIC-5.
     let ctl = Control::new();
     let queue = PriorityQueue::new(3);
     let mut gets: Vec<_> = (0..4).map(|_| spawn(queue.get())).collect();
@@ -486,6 +490,7 @@ fn a_panic_on_one_thread_leaves_the_queue_usable_on_others() {
 
 #[test]
 fn drop_panic_of_a_cancelled_waiting_put_reaches_only_the_dropper() {
+    // docs/semantics.md PANIC-6.
     let ctl = Control::new();
     let queue = Queue::new(1);
     queue.try_put(ctl.item(0)).unwrap();
@@ -516,6 +521,7 @@ fn drop_panic_of_a_cancelled_waiting_put_reaches_only_the_dropper() {
 
 #[test]
 fn drop_panic_of_a_woken_cancelled_put_still_passes_the_wakeup_on() {
+    // docs/semantics.md PANIC-6, CANCEL-7.
     let ctl = Control::new();
     let queue = Queue::new(1);
     queue.try_put(ctl.item(0)).unwrap();
@@ -544,6 +550,7 @@ fn drop_panic_of_a_woken_cancelled_put_still_passes_the_wakeup_on() {
 
 #[test]
 fn drop_panic_of_an_item_when_the_queue_is_dropped_loses_no_other_item() {
+    // docs/semantics.md PANIC-6.
     let ctl = Control::new();
     let queue = Queue::new(0);
     for key in 0..3 {

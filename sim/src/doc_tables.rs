@@ -14,6 +14,9 @@
 //! `scenario @ schedule`, for a schedule asyncio never gives. Either way the
 //! run is checked against the model at every step, and the table is what
 //! the run did. A `# names: G1 G2 A` comment names the tasks.
+//!
+//! Between `<!-- evidence -->` and `<!-- end of evidence -->` goes the
+//! evidence of every rule, from [`crate::rules`].
 
 use std::fmt::Write as _;
 use std::fs;
@@ -28,6 +31,8 @@ use crate::trace::{render, Replay};
 
 const START: &str = "<!-- table: ";
 const END: &str = "<!-- end of table -->";
+const EVIDENCE: &str = "<!-- evidence -->";
+const EVIDENCE_END: &str = "<!-- end of evidence -->";
 
 /// A run to show, and how its tasks are called.
 struct Example {
@@ -239,31 +244,52 @@ pub fn sources(document: &str) -> Vec<String> {
         .collect()
 }
 
-/// `document` with every marked table generated afresh from its source.
+/// `document` with every marked block generated afresh: each worked
+/// example from its run, and the evidence table from the rule index.
 pub fn regenerate(document: &str, root: &Path) -> Result<String, String> {
     let mut out = String::with_capacity(document.len());
     let mut lines = document.split_inclusive('\n');
     while let Some(line) = lines.next() {
         out.push_str(line);
-        let Some(path) = line
-            .trim()
+        let marker = line.trim();
+        let (block, end) = if let Some(path) = marker
             .strip_prefix(START)
             .and_then(|rest| rest.strip_suffix("-->"))
-        else {
+        {
+            (example(root, path.trim())?.table(), END)
+        } else if marker == EVIDENCE {
+            (
+                evidence(&crate::rules::index_from(root, document)?),
+                EVIDENCE_END,
+            )
+        } else {
             continue;
         };
-        let table = example(root, path.trim())?.table();
-        out.push_str(&table);
+        out.push_str(&block);
         loop {
             match lines.next() {
-                Some(end) if end.trim() == END => {
-                    out.push_str(end);
+                Some(line) if line.trim() == end => {
+                    out.push_str(line);
                     break;
                 }
                 Some(_) => {}
-                None => return Err(format!("the table of {path} has no `{END}`")),
+                None => return Err(format!("`{marker}` has no `{end}`")),
             }
         }
     }
     Ok(out)
+}
+
+/// One row per rule: its evidence, tests only.
+fn evidence(report: &crate::rules::Report) -> String {
+    let mut out = String::from("| Rule | Checked by |\n|---|---|\n");
+    for rule in &report.rules {
+        let _ = writeln!(
+            out,
+            "| [`{0}`](#{0}) | {1} |",
+            rule.id,
+            rule.evidence().join(", ")
+        );
+    }
+    out
 }

@@ -391,13 +391,19 @@ pub fn index(root: &Path) -> Result<Report, String> {
     let semantics_path = root.join("docs/semantics.md");
     let semantics = fs::read_to_string(&semantics_path)
         .map_err(|e| format!("cannot read {}: {e}", semantics_path.display()))?;
+    index_from(root, &semantics)
+}
+
+/// Builds the index for the repository at `root`, with `semantics` as the
+/// text of `docs/semantics.md`.
+pub fn index_from(root: &Path, semantics: &str) -> Result<Report, String> {
     let mut sources = Vec::new();
     for path in cited_files(root) {
         let text = fs::read_to_string(root.join(&path))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         sources.push((path, text));
     }
-    Ok(index_of(&semantics, &sources))
+    Ok(index_of(semantics, &sources))
 }
 
 /// Builds the index from the document's text and `(path, text)` of every

@@ -100,3 +100,26 @@ fn twenty_thousand_random_scenarios_seeded_by_the_date() {
         .collect();
     assert_identical(&format!("random, seed {seed}"), &scenarios);
 }
+
+#[test]
+fn cpythons_side_of_the_deliberate_differences() {
+    // docs/semantics.md DIFF-1, DIFF-9: what asyncio does where aioqueue
+    // deliberately differs, checked on the interpreter itself.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/diff_checks.py");
+    let output = std::process::Command::new(interpreter())
+        .arg(&script)
+        .output()
+        .expect("the interpreter runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    println!("{out}");
+    assert!(
+        output.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok  ")).count(),
+        5,
+        "{out}"
+    );
+}
