@@ -112,7 +112,33 @@ impl Ord for Ranked {
     }
 }
 
+/// Every face of an error agrees with its variant (docs/semantics.md
+/// DIFF-2): its predicates, `Display` and `Debug`. A disagreement is a bug
+/// of the crate that no result shows, so the run stops on it.
+fn check_faces(error: &dyn fmt::Display, debug: String, expected: (&str, &str)) {
+    let faces = (error.to_string(), debug);
+    assert_eq!(
+        (faces.0.as_str(), faces.1.as_str()),
+        expected,
+        "an error's Display and Debug disagree with its variant"
+    );
+}
+
 fn try_put_result(result: Result<(), TryPutError<Ranked>>) -> OpResult {
+    if let Err(error) = &result {
+        let full = matches!(error, TryPutError::Full(_));
+        assert_eq!(
+            (error.is_full(), error.is_shutdown()),
+            (full, !full),
+            "TryPutError's predicates disagree with its variant"
+        );
+        let expected = if full {
+            ("cannot put: the queue is full", "Full(..)")
+        } else {
+            ("cannot put: the queue is shut down", "ShutDown(..)")
+        };
+        check_faces(error, format!("{error:?}"), expected);
+    }
     match result {
         Ok(()) => OpResult::Ok,
         Err(TryPutError::Full(item)) => OpResult::Full(item.0),
@@ -123,8 +149,19 @@ fn try_put_result(result: Result<(), TryPutError<Ranked>>) -> OpResult {
 fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
     match result {
         Ok(item) => OpResult::Item(item.0),
-        Err(TryGetError::Empty) => OpResult::Empty,
-        Err(TryGetError::ShutDown) => OpResult::GetShutDown,
+        Err(error @ TryGetError::Empty) => {
+            check_faces(
+                &error,
+                format!("{error:?}"),
+                ("cannot get: the queue is empty", "Empty"),
+            );
+            OpResult::Empty
+        }
+        Err(error @ TryGetError::ShutDown) => {
+            let text = "cannot get: the queue is shut down and empty";
+            check_faces(&error, format!("{error:?}"), (text, "ShutDown"));
+            OpResult::GetShutDown
+        }
     }
 }
 
@@ -181,14 +218,22 @@ impl InFlight for YieldOnce {
 fn put_result(result: Result<(), PutError<Ranked>>) -> OpResult {
     match result {
         Ok(()) => OpResult::Ok,
-        Err(err) => OpResult::PutShutDown(err.into_inner().0),
+        Err(err) => {
+            let text = "cannot put: the queue is shut down";
+            check_faces(&err, format!("{err:?}"), (text, "PutError(..)"));
+            OpResult::PutShutDown(err.into_inner().0)
+        }
     }
 }
 
 fn get_result(result: Result<Ranked, GetError>) -> OpResult {
     match result {
         Ok(item) => OpResult::Item(item.0),
-        Err(_) => OpResult::GetShutDown,
+        Err(err) => {
+            let text = "cannot get: the queue is shut down and empty";
+            check_faces(&err, format!("{err:?}"), (text, "GetError"));
+            OpResult::GetShutDown
+        }
     }
 }
 
@@ -220,7 +265,11 @@ impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
             })))),
             Op::TaskDone => Box::pin(Deferred(Some(Box::new(move || match self.task_done() {
                 Ok(()) => OpResult::Ok,
-                Err(_) => OpResult::TaskDoneError,
+                Err(err) => {
+                    let text = "task_done() called too many times";
+                    check_faces(&err, format!("{err:?}"), (text, "TaskDoneError"));
+                    OpResult::TaskDoneError
+                }
             })))),
             Op::Shutdown => Box::pin(Deferred(Some(Box::new(move || {
                 self.shutdown();

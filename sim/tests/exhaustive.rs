@@ -56,6 +56,10 @@ fn explore_family(family: &Family, expected_scenarios: usize) {
         family.name,
         scenarios.len()
     );
+    assert_documented(
+        family.name,
+        [Some(scenarios.len() as u64), Some(schedules), Some(states)],
+    );
     assert!(
         seen.spurious && seen.fresh && seen.drop_waiting && seen.drop_woken,
         "{seen:?}"
@@ -65,6 +69,30 @@ fn explore_family(family: &Family, expected_scenarios: usize) {
         family.options.fresh_wakers >= 2,
         "fresh wakers per wait: {}",
         family.options.fresh_wakers
+    );
+}
+
+/// The figures docs/verification.md gives for a family (the row of its
+/// "Bounds covered exhaustively" table whose first cell starts with the
+/// family's name in backticks) must be the ones this run measured: the
+/// document is checked, not trusted.
+fn assert_documented(name: &str, measured: [Option<u64>; 3]) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/verification.md");
+    let document = std::fs::read_to_string(path).expect("docs/verification.md");
+    let key = format!("| `{name}`");
+    let row = document
+        .lines()
+        .find(|l| l.starts_with(&key) && l[key.len()..].starts_with([':', ' ']))
+        .unwrap_or_else(|| panic!("docs/verification.md has no row for `{name}`"));
+    let number = |cell: &str| -> Option<u64> { cell.trim().replace(',', "").parse().ok() };
+    let cells: Vec<&str> = row.trim_matches('|').split('|').collect();
+    let documented: Vec<Option<u64>> = cells[cells.len() - 3..].iter().map(|c| number(c)).collect();
+    let show = |n: &Option<u64>| n.map_or("-".to_string(), |n| n.to_string());
+    assert_eq!(
+        documented,
+        measured,
+        "docs/verification.md's figures for `{name}` (scenarios, schedules, distinct states) are not what this run measured: {}",
+        measured.iter().map(show).collect::<Vec<_>>().join(", ")
     );
 }
 
@@ -151,6 +179,10 @@ fn orderings_with_cancellation() {
     // and gets to drop, so far more schedules than scenarios.
     assert_eq!(scenarios.len(), (2 * 134 + 100) * 3);
     assert!(schedules > 16 * scenarios.len() as u64, "{schedules}");
+    assert_documented(
+        "orderings with cancellation",
+        [Some(scenarios.len() as u64), Some(schedules), None],
+    );
 }
 
 #[test]
@@ -166,10 +198,16 @@ fn heaps_of_ties_built_and_popped_in_every_order() {
         scenarios.len(),
         (1..=6).map(|n| 5usize.pow(n)).sum::<usize>()
     );
+    let mut schedules = 0;
     for scenario in &scenarios {
-        let (_, failure) = dfs::explore(scenario, options, |_| {});
+        let (stats, failure) = dfs::explore(scenario, options, |_| {});
         assert!(failure.is_none(), "{}", render(&failure.unwrap()));
+        schedules += stats.schedules;
     }
+    assert_documented(
+        "ties: 1 task x up to 6 ops",
+        [Some(scenarios.len() as u64), Some(schedules), None],
+    );
 }
 
 #[test]
@@ -189,4 +227,6 @@ fn orderings_with_five_and_nine_items() {
     // Per kind: two patterns for 120 orders of distinct keys, 10 of
     // 1,1,1,2,2 and 4 more with repeats; three for 100 shuffles of nine.
     assert_eq!(scenarios.len(), 3 * (2 * (120 + 10 + 4) + 3 * 100));
+    let n = Some(scenarios.len() as u64);
+    assert_documented("orderings", [n, n, None]);
 }
