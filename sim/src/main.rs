@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use aioqueue_sim::cpython;
+use aioqueue_sim::executor::Action;
 use aioqueue_sim::explore::{
     dfs, minimise::minimise, pct::PctScheduler, random, replay::ReplayScheduler, SplitMix64,
 };
@@ -35,10 +36,12 @@ usage:
       replay string, as in sim/replays/)
   aioqueue-sim replay --asyncio '<scenario>'
       the trace of the one schedule CPython's event loop gives the scenario
-  aioqueue-sim outcomes FILE|'<scenario>' [--with-cancel | --asyncio]
+  aioqueue-sim outcomes FILE|'<scenario>' [--with-cancel | --asyncio] [--where TEXT]
       every distinct outcome of the scenario (polls only, unless
-      --with-cancel adds cancellations and spurious polls); --asyncio: the
-      one outcome asyncio gives, with its trace
+      --with-cancel adds cancellations and spurious polls), each with its
+      shortest schedule; --where: only the outcomes whose text contains
+      TEXT (e.g. 't1: get -> 1'); --asyncio: the one outcome asyncio
+      gives, with its trace
   aioqueue-sim cpython [--random RUNS] [--seed SEED] [--only FAMILY] [FILE|'<scenario>'...]
       runs scenarios on real CPython asyncio and on aioqueue (asyncio
       scheduler), and compares every result, wake, comparison and count;
@@ -62,8 +65,59 @@ scenarios: `fifo|lifo|priority maxsize=N | <task 0 ops> | <task 1 ops> ...`,
 schedules: p0 (poll task 0), s0 (poll it again, same waker), f0 (again,
   new waker), d0 (drop its future: cancel)";
 
+/// `println!`/`print!` that end the command quietly when stdout is closed
+/// (`aioqueue-sim explore | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        emit(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+macro_rules! say_partial {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+fn emit(text: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("cannot write to stdout: {error}");
+            std::process::exit(2);
+        }
+        std::process::exit(0);
+    }
+}
+
+/// The usage of one command (its lines of [`USAGE`]) and the grammar of
+/// scenarios and schedules; all of it for no command or an unknown one.
+fn usage_of(command: Option<&str>) -> String {
+    let Some(command) = command else {
+        return USAGE.to_string();
+    };
+    let start = format!("  aioqueue-sim {command}");
+    let mut lines = USAGE.lines().skip_while(|l| !l.starts_with(&start));
+    let Some(first) = lines.next() else {
+        return USAGE.to_string();
+    };
+    let own = lines.take_while(|l| !l.starts_with("  aioqueue-sim ") && !l.is_empty());
+    let grammar = USAGE.lines().skip_while(|l| !l.starts_with("scenarios:"));
+    let mut text = format!("usage:\n{first}\n");
+    for line in own.chain([""]).chain(grammar) {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        let command = args.first().filter(|a| !a.starts_with('-'));
+        say_partial!("{}", usage_of(command.map(String::as_str)));
+        return ExitCode::SUCCESS;
+    }
     let result = match args.first().map(String::as_str) {
         Some("explore") => explore(&args[1..]),
         Some("replay") => replay(&args[1..]),
@@ -100,7 +154,7 @@ fn explore(args: &[String]) -> Result<bool, String> {
     let options = RunOptions::default();
     let started = Instant::now();
     let mut totals = Totals::default();
-    println!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
+    say!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
     for mut family in chosen_families(args)? {
         family.options.fresh_wakers = flag(args, "--fresh-wakers", family.options.fresh_wakers)?;
         family.options.quiet_polls = flag(args, "--quiet-polls", family.options.quiet_polls)?;
@@ -109,7 +163,7 @@ fn explore(args: &[String]) -> Result<bool, String> {
     totals.add(explore_polls_only(options));
     totals.add(random_and_pct(random_runs, seed, options));
     let secs = started.elapsed().as_secs_f64();
-    println!(
+    say!(
         "summary: {} scenarios, {} schedules, {} distinct states, {} steps, {} divergences, {secs:.1} s ({:.0} schedules/s exhaustive)",
         totals.scenarios,
         totals.schedules,
@@ -119,8 +173,8 @@ fn explore(args: &[String]) -> Result<bool, String> {
         totals.schedules as f64 / secs.max(1e-9)
     );
     if let Some(first) = totals.failures.into_iter().next() {
-        println!("\nfirst divergence, minimised:");
-        print!("{}", render(&minimise(first, options)));
+        say!("\nfirst divergence, minimised:");
+        say_partial!("{}", render(&minimise(first, options)));
         return Ok(false);
     }
     Ok(true)
@@ -155,7 +209,7 @@ fn explore_family(family: &Family) -> Totals {
     let list = family.scenarios();
     let totals = explore_in_parallel(family.name, &list, family.options);
     let secs = family_start.elapsed().as_secs_f64();
-    println!(
+    say!(
         "  {:<28} {:>7} scenarios {:>11} schedules {:>11} states  {:>7.1} s  {:>9.0} schedules/s",
         family.name,
         list.len(),
@@ -192,7 +246,7 @@ fn explore_polls_only(options: RunOptions) -> Totals {
             totals.failures.extend(failure);
         }
         totals.scenarios += scenarios.len() as u64;
-        println!(
+        say!(
             "  {name:<28} {:>7} scenarios ({what}, polls only)",
             scenarios.len()
         );
@@ -202,9 +256,7 @@ fn explore_polls_only(options: RunOptions) -> Totals {
 
 /// `runs` random scenarios, each under a random and a PCT schedule.
 fn random_and_pct(runs: u64, seed: u64, options: RunOptions) -> Totals {
-    println!(
-        "random and PCT (seed {seed}, {runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):"
-    );
+    say!("random and PCT (seed {seed}, {runs} runs each, up to 4 tasks x 4 ops, maxsize 0..=3):");
     let sweep_start = Instant::now();
     let mut totals = Totals::default();
     let mut rng = SplitMix64::new(seed);
@@ -232,7 +284,7 @@ fn random_and_pct(runs: u64, seed: u64, options: RunOptions) -> Totals {
         }
     }
     end_progress();
-    println!(
+    say!(
         "  {} runs in {:.1} s",
         2 * runs,
         sweep_start.elapsed().as_secs_f64()
@@ -335,9 +387,9 @@ fn replay(args: &[String]) -> Result<bool, String> {
     };
     let mut scheduler = ReplayScheduler::strict(replay.schedule.clone(), replay.possible.clone());
     let report = run(&replay.scenario, &mut scheduler, RunOptions::default());
-    print!("{}", render(&report));
+    say_partial!("{}", render(&report));
     if let Some(problem) = scheduler.problem() {
-        println!(
+        say!(
             "replay stopped after {} of {} actions: {problem}",
             report.schedule.len(),
             replay.schedule.len()
@@ -369,24 +421,28 @@ fn scenario_argument(words: &[String]) -> Result<Scenario, String> {
 /// the line format compared with CPython.
 fn show_asyncio_run(scenario: &Scenario) -> Result<bool, String> {
     let report = cpython::run_asyncio(scenario)?;
-    print!("{}", render(&report));
-    println!("as compared with CPython (`cpython` command):");
+    say_partial!("{}", render(&report));
+    say!("as compared with CPython (`cpython` command):");
     for line in cpython::trace::render(&report) {
-        println!("  {line}");
+        say!("  {line}");
     }
     Ok(report.failure.is_none())
 }
 
 fn outcomes(args: &[String]) -> Result<bool, String> {
-    let scenario = scenario_argument(args)?;
+    let words: Vec<String> = positional(args, &["--where"])
+        .into_iter()
+        .cloned()
+        .collect();
+    let scenario = scenario_argument(&words)?;
     if args.iter().any(|a| a == "--asyncio") {
-        println!("scenario: {scenario}");
+        say!("scenario: {scenario}");
         let report = cpython::run_asyncio(&scenario)?;
-        println!(
+        say!(
             "the one outcome asyncio gives:\n{}",
             describe_outcome(&report)
         );
-        println!("e.g. {}", aioqueue_sim::trace::replay_string(&report));
+        say!("e.g. {}", aioqueue_sim::trace::replay_string(&report));
         return Ok(report.failure.is_none());
     }
     let with_cancel = args.iter().any(|a| a == "--with-cancel");
@@ -396,25 +452,41 @@ fn outcomes(args: &[String]) -> Result<bool, String> {
         key_with_results: true,
         ..RunOptions::default()
     };
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let wanted = match args.iter().position(|a| a == "--where") {
+        Some(at) => Some(
+            args.get(at + 1)
+                .ok_or("--where needs a text, e.g. 't1: get -> 1'")?,
+        ),
+        None => None,
+    };
+    // Each outcome with the shortest schedule seen, shortened further.
+    let mut seen: BTreeMap<String, Vec<aioqueue_sim::executor::Action>> = BTreeMap::new();
     let (stats, failure) = dfs::explore(&scenario, options, |report| {
         if report.failure.is_none() && !report.stopped_early {
-            seen.entry(describe_outcome(report))
-                .or_insert_with(|| aioqueue_sim::trace::replay_string(report));
+            let entry = seen.entry(describe_outcome(report)).or_default();
+            if entry.is_empty() || report.schedule.len() < entry.len() {
+                *entry = report.schedule.clone();
+            }
         }
     });
-    println!("scenario: {scenario}");
-    println!(
-        "{} distinct outcomes over {} schedules ({} states):",
-        seen.len(),
+    let total = seen.len();
+    seen.retain(|outcome, _| wanted.is_none_or(|text| outcome.contains(text.as_str())));
+    say!("scenario: {scenario}");
+    say!(
+        "{total} distinct outcomes over {} schedules ({} states){}:",
         stats.schedules,
-        stats.states
+        stats.states,
+        wanted.map_or(String::new(), |text| format!(
+            "; {} of them with `{text}`",
+            seen.len()
+        ))
     );
-    for (index, (outcome, example)) in seen.iter().enumerate() {
-        println!("\n#{}\n{outcome}  e.g. {example}", index + 1);
+    for (index, (outcome, schedule)) in seen.iter().enumerate() {
+        let example = shortest_schedule(&scenario, schedule, options, outcome);
+        say!("\n#{}\n{outcome}  shortest: {example}", index + 1);
     }
     if let Some(report) = failure {
-        println!("\nDIVERGENCE:\n{}", render(&report));
+        say!("\nDIVERGENCE:\n{}", render(&report));
         return Ok(false);
     }
     Ok(true)
@@ -477,10 +549,10 @@ fn cpython(args: &[String]) -> Result<bool, String> {
         let show = index == 0 && !files.is_empty();
         let compared = cpython::compare_keeping(&python, scenarios, show)?;
         for pair in &compared.pairs {
-            println!("{}", pair.render());
+            say!("{}", pair.render());
         }
         header.clone_from(&compared.python);
-        println!(
+        say!(
             "  {name}: {} scenarios, {} identical, {} different ({:.1} s)",
             scenarios.len(),
             compared.coverage.identical,
@@ -492,23 +564,23 @@ fn cpython(args: &[String]) -> Result<bool, String> {
         total.add(&compared.coverage);
         differences.extend(compared.differences);
     }
-    println!("oracle: {header} ({})", python.display());
-    println!(
+    say!("oracle: {header} ({})", python.display());
+    say!(
         "covered: {} wakes, {} lost races (woken, then waited again), {} cancelled woken waiters, {} cancelled waiting tasks, {} shutdowns, {} comparisons of equal keys",
         total.wakes, total.lost_races, total.cancelled_notified, total.cancelled_waiting, total.shutdowns, total.ties
     );
-    println!(
+    say!(
         "time: CPython {python_seconds:.1} s, aioqueue {rust_seconds:.1} s, {:.1} s in all",
         started.elapsed().as_secs_f64()
     );
     let shown_already = !files.is_empty();
     for difference in differences.iter().filter(|_| !shown_already).take(5) {
-        println!("\n{}", difference.render());
+        say!("\n{}", difference.render());
     }
     if differences.len() > 5 {
-        println!("({} more differences not shown)", differences.len() - 5);
+        say!("({} more differences not shown)", differences.len() - 5);
     }
-    println!(
+    say!(
         "cpython: {} identical, {} different",
         total.identical,
         differences.len()
@@ -534,16 +606,85 @@ fn positional<'a>(args: &'a [String], with_value: &[&str]) -> Vec<&'a String> {
 }
 
 /// Each task's results and the queue's end state, one line per task.
+/// The replay string of a shortest schedule with `outcome`: `schedule` with
+/// every action taken out whose removal still ends the run with `outcome`.
+fn shortest_schedule(
+    scenario: &Scenario,
+    schedule: &[aioqueue_sim::executor::Action],
+    options: RunOptions,
+    outcome: &str,
+) -> String {
+    let ends_so = |candidate: &[aioqueue_sim::executor::Action]| {
+        let mut scheduler = ReplayScheduler::new(candidate.to_vec());
+        let report = run(scenario, &mut scheduler, options);
+        let whole = report.schedule.len() == candidate.len() && scheduler.problem().is_none();
+        (whole
+            && report.failure.is_none()
+            && !report.stopped_early
+            && describe_outcome(&report) == outcome)
+            .then_some(report)
+    };
+    let mut best = schedule.to_vec();
+    let mut at = best.len();
+    while at > 0 {
+        at -= 1;
+        let mut candidate = best.clone();
+        candidate.remove(at);
+        if ends_so(&candidate).is_some() {
+            best = candidate;
+        }
+    }
+    match ends_so(&best) {
+        Some(report) => aioqueue_sim::trace::replay_string(&report),
+        None => format!("{scenario} @ {}", aioqueue_sim::trace::show_schedule(&best)),
+    }
+}
+
+/// What happened to each operation that returned nothing: cancelled before
+/// its first poll, while waiting, or after it was woken and before it ran;
+/// still waiting at the end; or never started.
+fn unfinished_labels(report: &RunReport) -> Vec<Vec<&'static str>> {
+    let tasks = &report.scenario.tasks;
+    let mut labels: Vec<Vec<&'static str>> =
+        tasks.iter().map(|p| vec!["not started"; p.len()]).collect();
+    let mut pc = vec![0; tasks.len()];
+    let mut polled = vec![false; tasks.len()];
+    for step in &report.steps {
+        let t = step.action.task();
+        let Some(label) = labels[t].get_mut(pc[t]) else {
+            continue;
+        };
+        if let Action::Drop(_) = step.action {
+            *label = if step.was_notified {
+                "cancelled after it was woken, before it ran"
+            } else if polled[t] {
+                "cancelled while waiting"
+            } else {
+                "cancelled before its first poll"
+            };
+            pc[t] += 1;
+            polled[t] = false;
+        } else if step.outcome.result.is_some() {
+            pc[t] += 1;
+            polled[t] = false;
+        } else {
+            *label = "(still waiting)";
+            polled[t] = true;
+        }
+    }
+    labels
+}
+
 fn describe_outcome(report: &RunReport) -> String {
     let mut out = String::new();
+    let labels = unfinished_labels(report);
     for (task, results) in report.results.iter().enumerate() {
         let shown: Vec<String> = report.scenario.tasks[task]
             .iter()
             .enumerate()
             .map(|(i, op)| match results.get(i) {
                 Some(Some(result)) => format!("{op} -> {}", show(result)),
-                Some(None) => format!("{op} -> cancelled"),
-                None => format!("{op} -> (still waiting)"),
+                _ => format!("{op} -> {}", labels[task][i]),
             })
             .collect();
         out.push_str(&format!("  t{task}: {}\n", shown.join(", ")));
@@ -589,21 +730,21 @@ fn doc_tables(args: &[String]) -> Result<bool, String> {
     let generated = aioqueue_sim::doc_tables::regenerate(&document, &root)?;
     let tables = aioqueue_sim::doc_tables::sources(&document).len();
     if generated == document {
-        println!("doc-tables: {tables} tables, all as generated");
+        say!("doc-tables: {tables} tables, all as generated");
         return Ok(true);
     }
     if args.iter().any(|a| a == "--check") {
-        println!("doc-tables: docs/semantics.md differs from its runs; run `cargo run -p aioqueue-sim -- doc-tables`");
+        say!("doc-tables: docs/semantics.md differs from its runs; run `cargo run -p aioqueue-sim -- doc-tables`");
         return Ok(false);
     }
     std::fs::write(&path, generated).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("doc-tables: {tables} tables regenerated in docs/semantics.md");
+    say!("doc-tables: {tables} tables regenerated in docs/semantics.md");
     Ok(true)
 }
 
 /// `rules`: the rule index of the repository (this checkout by default).
 fn rules(args: &[String]) -> Result<bool, String> {
     let report = aioqueue_sim::rules::index(&root(args)?)?;
-    println!("{report}");
+    say!("{report}");
     Ok(report.is_clean())
 }

@@ -158,3 +158,70 @@ fn replay_is_strict_about_impossible_actions_and_counts() {
     let (ok, out) = sim(&["replay", "fifo | get | put 1 @ p0:4 p1:5 p0:2"]);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::Stdio;
+    // `aioqueue-sim rules | head -0`: the reader is gone before the first
+    // line is written (the command reads the whole repository first).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aioqueue-sim"))
+        .arg("rules")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the explorer runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?} {stderr}", output.status);
+}
+
+#[test]
+fn every_command_has_its_help() {
+    for command in ["explore", "replay", "outcomes", "cpython", "rules", "doc-tables"] {
+        let (ok, out) = sim(&[command, "--help"]);
+        assert!(ok, "{command}: {out}");
+        assert!(
+            out.contains(&format!("aioqueue-sim {command}")),
+            "{command}: {out}"
+        );
+        // The grammar of scenarios and the schedule letters, every time.
+        assert!(out.contains("scenarios: `fifo|lifo|priority"), "{out}");
+        assert!(out.contains("d0 (drop its future"), "{out}");
+    }
+    let (ok, out) = sim(&[]);
+    assert!(!ok, "no command is an error: {out}");
+}
+
+#[test]
+fn outcomes_say_how_each_operation_ended_filtered_with_shortest_schedules() {
+    let (ok, out) = sim(&[
+        "outcomes",
+        "fifo maxsize=0 | get | get | put 1",
+        "--with-cancel",
+        "--where",
+        "t1: get -> 1",
+    ]);
+    assert!(ok, "{out}");
+    assert!(out.contains("3 of them with `t1: get -> 1`"), "{out}");
+    for label in [
+        "t0: get -> cancelled after it was woken, before it ran",
+        "t0: get -> cancelled before its first poll",
+        "t0: get -> cancelled while waiting",
+    ] {
+        assert!(out.contains(label), "{label}:\n{out}");
+    }
+    // The shortest schedules: the woken t0 is dropped after t1 took the item.
+    assert!(
+        out.contains("shortest: fifo maxsize=0 | get | get | put 1 @ p0 p2 p1 d0"),
+        "{out}"
+    );
+    // An operation that never began is not said to wait.
+    let (ok, out) = sim(&["outcomes", "fifo maxsize=0 | get, put 1 | put 2"]);
+    assert!(ok, "{out}");
+    assert!(!out.contains("not started"), "every op runs here: {out}");
+    let (_, out) = sim(&["outcomes", "fifo maxsize=0 | get, put 1"]);
+    assert!(out.contains("get -> (still waiting), put 1 -> not started"), "{out}");
+}

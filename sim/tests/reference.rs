@@ -47,6 +47,14 @@ fn every_rule_is_cited_by_a_test() {
         })
         .collect();
     assert!(report.is_clean(), "{}", problems.join("\n"));
+    // The figure docs/verification.md gives is this one.
+    let n = report.rules.len();
+    let verification = std::fs::read_to_string(root().join("docs/verification.md")).unwrap();
+    let figure = format!("rules: {n} of {n} covered");
+    assert!(
+        verification.contains(&figure),
+        "docs/verification.md should say `{figure}`"
+    );
 }
 
 /// The words of a shell command line: bare, '...' or "..." quoted.
