@@ -1,9 +1,11 @@
-"""CPython's side of two deliberate differences of docs/semantics.md.
+"""CPython's side of deliberate differences of docs/semantics.md that the
+scenario format cannot express.
 
-DIFF-1 and DIFF-9 describe what asyncio does where aioqueue differs; this
-script checks each statement on the interpreter that runs it, prints one
-line per statement, and exits 1 if CPython behaves otherwise. Standard
-library only. `cargo test` runs it (sim/tests/cpython_oracle.rs).
+DIFF-1, DIFF-8, DIFF-9 and DIFF-10 describe what asyncio does where
+aioqueue differs; this script checks each statement on the interpreter that
+runs it, prints one line per statement, and exits 1 if CPython behaves
+otherwise. Standard library only. `cargo test` runs it
+(sim/tests/cpython_oracle.rs).
 """
 
 import asyncio
@@ -98,7 +100,31 @@ async def diff_9():
     )
 
 
+def diff_8():
+    queue = asyncio.Queue()
+    queue.put_nowait("secret")
+    check("DIFF-8", "repr() of a queue shows its items", "'secret'" in repr(queue))
+
+
+async def diff_10():
+    queue = asyncio.Queue()
+    join = queue.join()
+    await join
+    try:
+        await join
+        raised = False
+    except RuntimeError:
+        raised = True
+    check("DIFF-10", "awaiting a finished join() again raises RuntimeError", raised)
+
+
+async def both_async():
+    await diff_9()
+    await diff_10()
+
+
 diff_1()
-asyncio.run(diff_9())
+diff_8()
+asyncio.run(both_async())
 print(f"python {sys.version.split()[0]}: {'all hold' if not failures else 'FAILED'}")
 sys.exit(1 if failures else 0)
