@@ -299,6 +299,18 @@ impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
     }
 
     fn drain(&self) -> Vec<Item> {
+        // Once per run (not per step, which would slow the search): the
+        // queue's `Debug` says what its accessors say [DEBUG-1] [DEBUG-3].
+        let o = self.observe();
+        let expected = format!(
+            "{} {{ maxsize: {}, len: {}, getters: {}, putters: {}, joiners: {}, unfinished_tasks: {}, shutdown: {} }}",
+            O::NAME, o.maxsize, o.len, o.getters, o.putters, o.joiners, o.unfinished_tasks, o.shutdown
+        );
+        assert_eq!(
+            format!("{self:?}"),
+            expected,
+            "the queue's Debug disagrees with its accessors"
+        );
         std::iter::from_fn(|| self.try_get().ok().map(|i| i.0)).collect()
     }
 }

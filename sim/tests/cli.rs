@@ -180,7 +180,14 @@ fn a_closed_pipe_ends_the_command_quietly() {
 
 #[test]
 fn every_command_has_its_help() {
-    for command in ["explore", "replay", "outcomes", "cpython", "rules", "doc-tables"] {
+    for command in [
+        "explore",
+        "replay",
+        "outcomes",
+        "cpython",
+        "rules",
+        "doc-tables",
+    ] {
         let (ok, out) = sim(&[command, "--help"]);
         assert!(ok, "{command}: {out}");
         assert!(
@@ -223,5 +230,8 @@ fn outcomes_say_how_each_operation_ended_filtered_with_shortest_schedules() {
     assert!(ok, "{out}");
     assert!(!out.contains("not started"), "every op runs here: {out}");
     let (_, out) = sim(&["outcomes", "fifo maxsize=0 | get, put 1"]);
-    assert!(out.contains("get -> (still waiting), put 1 -> not started"), "{out}");
+    assert!(
+        out.contains("get -> (still waiting), put 1 -> not started"),
+        "{out}"
+    );
 }
