@@ -129,6 +129,9 @@ pub fn queue_ops() -> Vec<Op> {
 /// tell two quiet polls apart; the crowds, where every per-wait choice is
 /// multiplied by the waiters, one fresh waker, and (FIFO) one quiet poll.
 pub fn test_families() -> Vec<Family> {
+    // Three waiting getters: who is woken (docs/semantics.md WAKE-1), who
+    // waits again at the back (GET-3, TRYGET-4), who passes a wakeup on
+    // (CANCEL-2, CANCEL-3, STATE-13), and shutdown_immediate's order (SHUT-6).
     let crowd_of_getters = Family::new(
         "3 getters + 1 x 1-3 ops",
         1,
@@ -137,6 +140,7 @@ pub fn test_families() -> Vec<Family> {
     )
     .with_fixed(vec![vec![Op::Get]; 3])
     .maxsizes(&[0]);
+    // Three waiting putters: PUT-3, PUT-4, CANCEL-3, SHUT-3, STATE-14.
     let crowd_of_putters = Family::new(
         "3 putters + 1 x 1-3 ops",
         1,
@@ -146,6 +150,9 @@ pub fn test_families() -> Vec<Family> {
     .with_fixed(vec![vec![PUT]; 3])
     .maxsizes(&[1]);
     vec![
+        // Every operation against every other, with spurious polls and
+        // fresh wakers in every wait (POLL-3, POLL-4, WAKE-5) and the
+        // model's invariants after every step (STATE-9, STATE-10, STATE-11).
         Family::new("2 tasks x up to 2 ops", 2, 1..=2, queue_ops()).maxsizes(&[0, 1, 2]),
         Family::new("3 tasks x 1 op", 3, 1..=1, queue_ops()),
         crowd_of_getters.clone().kinds(&[Kind::Fifo]).per_wait(1, 1),
@@ -158,6 +165,7 @@ pub fn test_families() -> Vec<Family> {
             .named("3 putters + 1 x 1-3 ops, LIFO and priority")
             .kinds(&[Kind::Lifo, Kind::Priority])
             .per_wait(1, 0),
+        // DONE-2, JOIN-1, JOIN-2, JOIN-3, CANCEL-5, STATE-12.
         Family::new(
             "3 tasks x up to 2 ops of put, get, task_done, join",
             3,
@@ -171,7 +179,8 @@ pub fn test_families() -> Vec<Family> {
 }
 
 /// `PriorityQueue` with ties: two tasks putting keys 0 and 1 (mostly equal)
-/// and getting, with waiting getters woken by puts of equal items.
+/// and getting, with waiting getters woken by puts of equal items
+/// (docs/semantics.md ORDER-3).
 pub fn tie_family() -> Family {
     Family::new(
         "ties: 2 tasks x up to 3 ops",
