@@ -215,6 +215,7 @@ fn sorted(mut items: Vec<u32>) -> Vec<u32> {
 /// or wait and be woken for it.
 #[test]
 fn put_races_get_on_empty_queue() {
+    // docs/semantics.md TRYPUT-3, GET-3, WAKE-4, DIFF-4.
     let getter_waited = Seen::default();
     let seen = getter_waited.clone();
     check("put_races_get_on_empty_queue", move || {
@@ -236,6 +237,7 @@ fn put_races_get_on_empty_queue() {
 /// (`maxsize` 1) for its second item: every wait, in every order, ends.
 #[test]
 fn two_getters_race_a_waiting_putter() {
+    // docs/semantics.md TRYGET-2, WAKE-1.
     check("two_getters_race_a_waiting_putter", || {
         let queue = Arc::new(Queue::new(1));
         let getters: Vec<_> = (0..2)
@@ -256,6 +258,7 @@ fn two_getters_race_a_waiting_putter() {
 /// get frees; the second get may wait for the putter's item.
 #[test]
 fn get_races_put_on_full_queue() {
+    // docs/semantics.md PUT-3, TRYGET-2.
     let putter_waited = Seen::default();
     let seen = putter_waited.clone();
     check("get_races_put_on_full_queue", move || {
@@ -278,6 +281,7 @@ fn get_races_put_on_full_queue() {
 /// Two putters wait on a full queue while one thread gets three times.
 #[test]
 fn two_putters_race_gets_on_full_queue() {
+    // docs/semantics.md PUT-3, PUT-4.
     check("two_putters_race_gets_on_full_queue", || {
         let queue = Arc::new(Queue::new(1));
         queue.try_put(1).unwrap();
@@ -304,6 +308,7 @@ fn two_putters_race_gets_on_full_queue() {
 /// forever: a deadlock); the item is never lost.
 #[test]
 fn woken_getter_dropped_while_another_thread_puts() {
+    // docs/semantics.md CANCEL-3, CANCEL-6.
     let woken_when_dropped = Seen::default();
     let seen = woken_when_dropped.clone();
     check(
@@ -336,6 +341,7 @@ fn woken_getter_dropped_while_another_thread_puts() {
 /// dropped while another thread gets; the second putter gets the slot.
 #[test]
 fn woken_putter_dropped_while_another_thread_gets() {
+    // docs/semantics.md CANCEL-3.
     let woken_when_dropped = Seen::default();
     let seen = woken_when_dropped.clone();
     check(
@@ -374,6 +380,7 @@ fn woken_putter_dropped_while_another_thread_gets() {
 /// released exactly when the count reaches zero, whichever call gets there.
 #[test]
 fn task_done_races_join() {
+    // docs/semantics.md DONE-2, JOIN-1, JOIN-2.
     let joiner_waited = Seen::default();
     let seen = joiner_waited.clone();
     check("task_done_races_join", move || {
@@ -403,6 +410,7 @@ fn task_done_races_join() {
 /// getter gets the item, the other fails; neither sleeps forever.
 #[test]
 fn shutdown_races_waiting_getters() {
+    // docs/semantics.md SHUT-3, GET-2.
     check("shutdown_races_waiting_getters", || {
         let queue = Arc::new(Queue::new(0));
         let getters: Vec<_> = (0..2)
@@ -427,6 +435,7 @@ fn shutdown_races_waiting_getters() {
 /// woken by the shutdown alone.
 #[test]
 fn shutdown_races_waiting_putters() {
+    // docs/semantics.md SHUT-3, PUT-2.
     let one_put = Seen::default();
     let seen = one_put.clone();
     check("shutdown_races_waiting_putters", move || {
@@ -464,6 +473,7 @@ fn shutdown_races_waiting_putters() {
 /// is got, drained or left, exactly once, and the count drops by the drained.
 #[test]
 fn shutdown_immediate_races_waiting_putter_and_getter() {
+    // docs/semantics.md SHUT-5, SHUT-8.
     let (put_in, got) = (Seen::default(), Seen::default());
     let (seen_put, seen_got) = (put_in.clone(), got.clone());
     check(
@@ -509,6 +519,7 @@ fn shutdown_immediate_races_waiting_putter_and_getter() {
 /// what it got as done).
 #[test]
 fn shutdown_immediate_races_join_and_getter() {
+    // docs/semantics.md SHUT-6.
     let got_one = Seen::default();
     let seen = got_one.clone();
     check("shutdown_immediate_races_join_and_getter", move || {
@@ -548,6 +559,7 @@ fn shutdown_immediate_races_join_and_getter() {
 /// only (else the new thread sleeps forever).
 #[test]
 fn waker_replaced_on_repoll_from_another_thread() {
+    // docs/semantics.md POLL-3, WAKE-5.
     let ready = Seen::default();
     let seen = ready.clone();
     check("waker_replaced_on_repoll_from_another_thread", move || {
@@ -590,6 +602,7 @@ fn waker_replaced_on_repoll_from_another_thread() {
 /// The same for a `join`, released by a `task_done` on the first thread.
 #[test]
 fn join_waker_replaced_on_repoll_from_another_thread() {
+    // docs/semantics.md JOIN-4, WAKE-5.
     let ready = Seen::default();
     let seen = ready.clone();
     check(
