@@ -11,6 +11,7 @@ is a rule no test holds. Standard library only; needs git and cargo.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,3 +78,4 @@ for group, what, path, old, new in breaks:
                 failed.append(m.group(1))
     open(p, 'w').write(src)
     print(f'{group}\t{what}\t{len(failed)} failed\t' + '; '.join(failed), flush=True)
+shutil.rmtree(SCRATCH, ignore_errors=True)
