@@ -215,6 +215,35 @@ pub enum TryGetError {
     ShutDown,
 }
 
+impl TryGetError {
+    /// Whether the queue was empty and not shut down (asyncio's `QueueEmpty`).
+    ///
+    /// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::<u8>::new(0);
+    /// let error = queue.try_get().unwrap_err();
+    /// assert!(error.is_empty() && !error.is_shutdown());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        matches!(self, TryGetError::Empty)
+    }
+
+    /// Whether the queue was shut down and empty (asyncio's `QueueShutDown`).
+    ///
+    /// Rules: [`TRYGET-1`](crate::semantics#TRYGET-1).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::<u8>::new(0);
+    /// queue.shutdown();
+    /// let error = queue.try_get().unwrap_err();
+    /// assert!(error.is_shutdown() && !error.is_empty());
+    /// ```
+    pub fn is_shutdown(&self) -> bool {
+        matches!(self, TryGetError::ShutDown)
+    }
+}
+
 impl fmt::Display for TryGetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

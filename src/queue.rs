@@ -1,6 +1,7 @@
 //! The queue: one generic core over an ordering, and the three public names.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 
 use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
@@ -141,6 +142,39 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
         }
     }
 
+    /// Creates a queue that holds at most `capacity` items: `new(capacity)`.
+    /// The capacity is a [`NonZeroUsize`] because `0` would not mean a
+    /// queue of no room: asyncio, and [`new`](Self::new), read it as
+    /// unbounded.
+    ///
+    /// Rules: [`NEW-3`](crate::semantics#NEW-3).
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    ///
+    /// let queue = aioqueue::Queue::<u32>::bounded(NonZeroUsize::new(2).unwrap());
+    /// assert_eq!(queue.capacity(), Some(2));
+    /// queue.try_put(1).unwrap();
+    /// queue.try_put(2).unwrap();
+    /// assert!(queue.is_full());
+    /// ```
+    pub fn bounded(capacity: NonZeroUsize) -> Self {
+        Self::new(capacity.get())
+    }
+
+    /// Creates a queue with no bound: `new(0)`.
+    ///
+    /// Rules: [`NEW-3`](crate::semantics#NEW-3).
+    ///
+    /// ```
+    /// let queue = aioqueue::Queue::<u32>::unbounded();
+    /// assert_eq!(queue.capacity(), None);
+    /// assert_eq!(queue.maxsize(), 0);
+    /// ```
+    pub fn unbounded() -> Self {
+        Self::new(0)
+    }
+
     /// The number of items the queue may hold; `0` for unbounded.
     ///
     /// Rules: [`SIZE-1`](crate::semantics#SIZE-1), [`SIZE-5`](crate::semantics#SIZE-5).
@@ -150,6 +184,19 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// ```
     pub fn maxsize(&self) -> usize {
         self.lock().maxsize()
+    }
+
+    /// The number of items the queue may hold, or `None` if it is
+    /// unbounded: [`maxsize`](Self::maxsize) with `0` spelled `None`.
+    ///
+    /// Rules: [`SIZE-6`](crate::semantics#SIZE-6), [`SIZE-5`](crate::semantics#SIZE-5).
+    ///
+    /// ```
+    /// assert_eq!(aioqueue::Queue::<u8>::new(3).capacity(), Some(3));
+    /// assert_eq!(aioqueue::Queue::<u8>::new(0).capacity(), None);
+    /// ```
+    pub fn capacity(&self) -> Option<usize> {
+        NonZeroUsize::new(self.maxsize()).map(NonZeroUsize::get)
     }
 
     /// The number of items in the queue (asyncio's `qsize()`).
@@ -394,9 +441,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// assert_eq!(queue.try_get(), Err(TryGetError::ShutDown));
     /// ```
     pub fn shutdown(&self) {
-        let kept = self.locked(|state, after| state.shutdown(false, after));
-        // [SHUT-2] a plain shutdown removes no item.
-        debug_assert!(kept.is_empty());
+        self.locked(|state, after| state.shutdown(after));
     }
 
     /// Shuts the queue down and removes every item at once (asyncio's
@@ -421,7 +466,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// assert!(queue.try_get().is_err());
     /// ```
     pub fn shutdown_immediate(&self) -> Vec<T> {
-        let mut drained = self.locked(|state, after| state.shutdown(true, after));
+        let mut drained = self.locked(|state, after| state.shutdown_immediate(after));
         // [SHUT-7] [PANIC-5] Sorting runs the items' `Ord`: do it unlocked,
         // after the wakes.
         O::into_get_order(&mut drained);

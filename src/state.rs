@@ -177,9 +177,9 @@ impl<T, O: Order<T>> State<T, O> {
         if !self.resume(Side::Putters, waiter, waker) {
             return Poll::Pending;
         }
-        // The future checks that it still holds its item before locking.
         let Some(value) = item.take() else {
-            return Poll::Pending;
+            // Returning `Pending` here would register no waker: a silent hang.
+            unreachable!("`Put::poll` checks that it holds its item before it locks the queue");
         };
         // [PUT-1] not full: complete as `try_put` does; the one place a `put`
         // inserts [CANCEL-6]. The item is gone even if `Ord` panics [PANIC-3].
@@ -294,31 +294,40 @@ impl<T, O: Order<T>> State<T, O> {
         Ok(())
     }
 
-    /// `shutdown(immediate)`. Returns the drained items in storage order;
-    /// the caller puts them in get order once unlocked (that runs `Ord`).
-    pub(crate) fn shutdown(&mut self, immediate: bool, after: &mut AfterUnlock) -> Vec<T> {
-        // [SHUT-1] [SHUT-5] set the flag; called again, it finds the lists
-        // already empty.
+    /// `shutdown()`: set the flag and release the getters and putters.
+    pub(crate) fn shutdown(&mut self, after: &mut AfterUnlock) {
+        // [SHUT-1] set the flag; called again, it finds the lists already
+        // empty. [SHUT-2] [JOIN-5] The items, the count and the joiners
+        // are left alone.
         self.shutdown = true;
-        let mut drained = Vec::new();
-        // [SHUT-2] [JOIN-5] a plain shutdown leaves the items, the count and
-        // the joiners alone.
-        if immediate {
-            // [SHUT-5] remove every item, moving them only: no `Ord` runs
-            // under the lock [SHUT-7] and none is dropped here [PANIC-6].
-            drained = self.items.take_all();
-            // [SHUT-5] one unfinished task less per item, never below zero.
-            self.unfinished_tasks = self.unfinished_tasks.saturating_sub(drained.len());
-            // [SHUT-6] joiners first, if the count reached zero [STATE-12].
-            if self.unfinished_tasks == 0 {
-                self.waiting_joiners.notify_all(|w| after.wake(w));
-            }
+        self.release_getters_and_putters(after);
+    }
+
+    /// `shutdown(immediate=True)`. Returns the drained items in storage
+    /// order; the caller puts them in get order once unlocked (that runs
+    /// `Ord`).
+    pub(crate) fn shutdown_immediate(&mut self, after: &mut AfterUnlock) -> Vec<T> {
+        // [SHUT-5] set the flag and remove every item, moving them only: no
+        // `Ord` runs under the lock [SHUT-7] and none is dropped here
+        // [PANIC-6].
+        self.shutdown = true;
+        let drained = self.items.take_all();
+        // [SHUT-5] one unfinished task less per item, never below zero.
+        self.unfinished_tasks = self.unfinished_tasks.saturating_sub(drained.len());
+        // [SHUT-6] joiners first, if the count reached zero [STATE-12].
+        if self.unfinished_tasks == 0 {
+            self.waiting_joiners.notify_all(|w| after.wake(w));
         }
+        self.release_getters_and_putters(after);
+        drained
+    }
+
+    /// Both shutdowns end here.
+    fn release_getters_and_putters(&mut self, after: &mut AfterUnlock) {
         // [SHUT-3] [SHUT-6] every getter, then every putter, each in arrival
         // order [WAKE-2]; the lists stay empty from now on [STATE-11].
         self.waiting_getters.notify_all(|w| after.wake(w));
         self.waiting_putters.notify_all(|w| after.wake(w));
-        drained
     }
 
     /// Whether a (re)polled `put`/`get` should run its loop body: it never

@@ -119,3 +119,24 @@ fn reading_changes_nothing_and_wakes_nobody() {
     assert_eq!(empty.waiting_getters(), 1);
     assert_eq!(count.0.load(SeqCst), 0);
 }
+
+#[test]
+fn bounded_unbounded_and_capacity() {
+    // docs/semantics.md NEW-3, SIZE-6.
+    use std::num::NonZeroUsize;
+    let two = NonZeroUsize::new(2).expect("2 is not 0");
+    let bounded = Queue::<u32>::bounded(two);
+    assert_eq!(read(&bounded), read(&Queue::<u32>::new(2)));
+    assert_eq!((bounded.capacity(), bounded.maxsize()), (Some(2), 2));
+    let unbounded = PriorityQueue::<u32>::unbounded();
+    assert_eq!(read(&unbounded), read(&PriorityQueue::<u32>::new(0)));
+    assert_eq!(unbounded.capacity(), None);
+    assert_eq!(
+        LifoQueue::<u32>::new(usize::MAX).capacity(),
+        Some(usize::MAX)
+    );
+    bounded.try_put(1).unwrap();
+    bounded.try_put(2).unwrap();
+    assert!(bounded.is_full());
+    assert_eq!(bounded.capacity(), Some(2));
+}

@@ -150,6 +150,8 @@ fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
     match result {
         Ok(item) => OpResult::Item(item.0),
         Err(error @ TryGetError::Empty) => {
+            let predicates = (error.is_empty(), error.is_shutdown());
+            assert_eq!(predicates, (true, false), "TryGetError::Empty's predicates");
             check_faces(
                 &error,
                 format!("{error:?}"),
@@ -158,6 +160,12 @@ fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
             OpResult::Empty
         }
         Err(error @ TryGetError::ShutDown) => {
+            let predicates = (error.is_empty(), error.is_shutdown());
+            assert_eq!(
+                predicates,
+                (false, true),
+                "TryGetError::ShutDown's predicates"
+            );
             let text = "cannot get: the queue is shut down and empty";
             check_faces(&error, format!("{error:?}"), (text, "ShutDown"));
             OpResult::GetShutDown
@@ -310,6 +318,13 @@ impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
             format!("{self:?}"),
             expected,
             "the queue's Debug disagrees with its accessors"
+        );
+        // [SIZE-6]
+        let capacity = (o.maxsize > 0).then_some(o.maxsize);
+        assert_eq!(
+            self.capacity(),
+            capacity,
+            "capacity() disagrees with maxsize()"
         );
         std::iter::from_fn(|| self.try_get().ok().map(|i| i.0)).collect()
     }
