@@ -3,20 +3,12 @@
 //! nothing and wakes nobody.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::Arc;
-use std::task::{Context, Wake, Waker};
+use std::task::Context;
 
 use aioqueue::{GenericQueue, LifoQueue, Order, PriorityQueue, Queue};
 
-#[derive(Default)]
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
+mod common;
+use common::counter;
 
 /// Everything the accessors say, in one string.
 fn read<T, O: Order<T>>(queue: &GenericQueue<T, O>) -> String {
@@ -97,8 +89,7 @@ fn reading_changes_nothing_and_wakes_nobody() {
     // docs/semantics.md SIZE-5, DEBUG-3: with a getter, a putter and a
     // joiner waiting (on two queues), every accessor and Debug, read
     // twice, give the same answers and wake nobody.
-    let count = Arc::new(Count::default());
-    let waker = Waker::from(Arc::clone(&count));
+    let (count, waker) = counter();
     let mut cx = Context::from_waker(&waker);
     let empty = Queue::<u32>::new(1);
     let full = Queue::<u32>::new(1);
@@ -117,7 +108,7 @@ fn reading_changes_nothing_and_wakes_nobody() {
         "maxsize 1 len 1 empty false full true unfinished 1 shutdown false waiting 0/1/1"
     );
     assert_eq!(empty.waiting_getters(), 1);
-    assert_eq!(count.0.load(SeqCst), 0);
+    assert_eq!(count.wakes(), 0);
 }
 
 #[test]

@@ -6,31 +6,14 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use aioqueue::Queue;
 
-/// A waker that counts its wakes.
-#[derive(Default)]
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-
-fn counter() -> (Arc<Count>, Waker) {
-    let count = Arc::new(Count::default());
-    (Arc::clone(&count), Waker::from(Arc::clone(&count)))
-}
+mod common;
+use common::counter;
 
 fn poll<F: Future + Unpin>(future: &mut F, waker: &Waker) -> Poll<F::Output> {
     Pin::new(future).poll(&mut Context::from_waker(waker))
@@ -90,7 +73,7 @@ fn a_future_does_nothing_until_polled_and_nothing_when_dropped_unpolled() {
         Poll::Ready(Ok(Logged(name, _))) => assert_eq!(name, "a"),
         _ => panic!("the get takes the item at its first poll"),
     }
-    assert_eq!(woken.0.load(SeqCst), 0);
+    assert_eq!(woken.wakes(), 0);
 }
 
 #[test]
@@ -106,7 +89,7 @@ fn each_poll_runs_one_round_complete_or_register_at_the_back() {
     assert_eq!(queue.waiting_getters(), 2);
     // Notified (out of the list), then its item is taken by someone else.
     queue.try_put(1).unwrap();
-    assert_eq!((w1.0.load(SeqCst), w2.0.load(SeqCst)), (1, 0));
+    assert_eq!((w1.wakes(), w2.wakes()), (1, 0));
     assert_eq!(queue.waiting_getters(), 1);
     assert_eq!(queue.try_get(), Ok(1));
     // Its next poll consumes the notification and runs the rule afresh:
@@ -114,10 +97,10 @@ fn each_poll_runs_one_round_complete_or_register_at_the_back() {
     assert_eq!(poll(&mut g1, &waker1), Poll::Pending);
     assert_eq!(queue.waiting_getters(), 2);
     queue.try_put(2).unwrap();
-    assert_eq!((w1.0.load(SeqCst), w2.0.load(SeqCst)), (1, 1));
+    assert_eq!((w1.wakes(), w2.wakes()), (1, 1));
     assert_eq!(poll(&mut g2, &waker2), Poll::Ready(Ok(2)));
     queue.try_put(3).unwrap();
-    assert_eq!((w1.0.load(SeqCst), w2.0.load(SeqCst)), (2, 1));
+    assert_eq!((w1.wakes(), w2.wakes()), (2, 1));
     assert_eq!(poll(&mut g1, &waker1), Poll::Ready(Ok(3)));
 }
 
@@ -185,14 +168,14 @@ fn a_future_dropped_after_it_completed_does_nothing() {
     let mut waiting_put = full.put(4);
     assert_eq!(poll(&mut waiting_put, &waker), Poll::Pending);
 
-    let wakes = woken.0.load(SeqCst);
+    let wakes = woken.wakes();
     let before = (counts(&queue), counts(&full));
     assert_eq!((before.0 .1, before.0 .3, before.1 .2), (1, 1, 1));
     drop(done_get);
     drop(done_join);
     drop(done_put);
     assert_eq!((counts(&queue), counts(&full)), before);
-    assert_eq!(woken.0.load(SeqCst), wakes);
+    assert_eq!(woken.wakes(), wakes);
 }
 
 #[test]

@@ -57,19 +57,25 @@ class Item:
         return self.key < other.key
 
 
+def raises_while_armed(action):
+    """Runs `action` with every `__lt__` raising; whether it raised."""
+    Item.armed = True
+    try:
+        action()
+        return False
+    except Boom:
+        return True
+    finally:
+        Item.armed = False
+
+
 async def diff_9():
     queue = asyncio.PriorityQueue()
     first = asyncio.ensure_future(queue.get())
     second = asyncio.ensure_future(queue.get())
     await asyncio.sleep(0)  # both getters wait
     queue.put_nowait(Item(1))  # wakes the first
-    Item.armed = True
-    try:
-        queue.put_nowait(Item(0))  # heappush asks 0 < 1: raises
-        raised = False
-    except Boom:
-        raised = True
-    Item.armed = False
+    raised = raises_while_armed(lambda: queue.put_nowait(Item(0)))  # asks 0 < 1
     check(
         "DIFF-9",
         "a __lt__ raising in heappush leaves the item in the queue, uncounted",
@@ -86,13 +92,7 @@ async def diff_9():
     lossy = asyncio.PriorityQueue()
     for key in (1, 2, 3):
         lossy.put_nowait(Item(key))
-    Item.armed = True
-    try:
-        lossy.get_nowait()  # heappop sifts 3 down: compares, raises
-        raised = False
-    except Boom:
-        raised = True
-    Item.armed = False
+    raised = raises_while_armed(lossy.get_nowait)  # heappop sifts 3 down: compares
     check(
         "DIFF-9",
         "a __lt__ raising in heappop loses an item (3 put, none got, 2 left)",

@@ -202,11 +202,7 @@ impl Example {
         let is_try = matches!(step.op, Some(Op::TryPut(_) | Op::TryGet));
         match (&step.outcome.result, step.outcome.waits_at) {
             (None, Some((list, place))) => {
-                let role = match list {
-                    List::Getters => "getter",
-                    List::Putters => "putter",
-                    List::Joiners => "joiner",
-                };
+                let role = list.role();
                 format!("`Pending`: waits as {role} #{place}")
             }
             (None, None) => "`Pending`".to_string(),

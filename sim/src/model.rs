@@ -29,6 +29,17 @@ pub enum List {
     Joiners,
 }
 
+impl List {
+    /// What a task waiting in the list is called: `getter`, `putter`, `joiner`.
+    pub fn role(self) -> &'static str {
+        match self {
+            List::Getters => "getter",
+            List::Putters => "putter",
+            List::Joiners => "joiner",
+        }
+    }
+}
+
 /// Where a task is in its current operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TaskState {
@@ -242,18 +253,22 @@ impl Model {
                 .count()
         };
         // [STATE-9] in at most one list, and in it exactly while waiting.
+        // (Run after every step of the search: no allocation.)
         for (t, task) in self.tasks.iter().enumerate() {
-            let memberships: Vec<List> = lists
-                .iter()
-                .flat_map(|(list, members)| members.iter().filter(|&&m| m == t).map(|_| *list))
-                .collect();
-            let expected: Vec<List> = match task.state {
-                TaskState::Waiting(list) => vec![list],
-                _ => Vec::new(),
+            let times_in = |members: &VecDeque<TaskId>| members.iter().filter(|&&m| m == t).count();
+            let total: usize = lists.iter().map(|(_, members)| times_in(members)).sum();
+            let right = match task.state {
+                TaskState::Waiting(list) => {
+                    total == 1
+                        && lists
+                            .iter()
+                            .any(|(l, members)| *l == list && times_in(members) == 1)
+                }
+                _ => total == 0,
             };
-            if memberships != expected {
+            if !right {
                 return Err(format!(
-                    "STATE-9: t{t} is {:?} but in the lists {memberships:?}",
+                    "STATE-9: t{t} is {:?} but is in the lists {total} times",
                     task.state
                 ));
             }

@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::task::{Context, Poll};
 
 use aioqueue::{
@@ -112,37 +113,68 @@ impl Ord for Ranked {
     }
 }
 
-/// Every face of an error agrees with its variant (docs/semantics.md
-/// DIFF-2): its predicates, `Display` and `Debug`. A disagreement is a bug
-/// of the crate that no result shows, so the run stops on it.
-fn check_faces(error: &dyn fmt::Display, debug: String, expected: (&str, &str)) {
-    let faces = (error.to_string(), debug);
-    assert_eq!(
-        (faces.0.as_str(), faces.1.as_str()),
-        expected,
-        "an error's Display and Debug disagree with its variant"
-    );
+/// What an error of one kind must show (docs/semantics.md DIFF-2): its
+/// predicates, `Display` and `Debug` agree with its variant. A disagreement
+/// is a bug of the crate that no result shows, so the run stops on it.
+/// The faces never change, so each kind is checked the first time a process
+/// meets it, and the search's later errors skip the formatting.
+struct Faces {
+    checked: AtomicBool,
+    display: &'static str,
+    debug: &'static str,
 }
 
-fn try_put_result(result: Result<(), TryPutError<Ranked>>) -> OpResult {
-    if let Err(error) = &result {
-        let full = matches!(error, TryPutError::Full(_));
-        assert_eq!(
-            (error.is_full(), error.is_shutdown()),
-            (full, !full),
-            "TryPutError's predicates disagree with its variant"
-        );
-        let expected = if full {
-            ("cannot put: the queue is full", "Full(..)")
-        } else {
-            ("cannot put: the queue is shut down", "ShutDown(..)")
-        };
-        check_faces(error, format!("{error:?}"), expected);
+impl Faces {
+    const fn new(display: &'static str, debug: &'static str) -> Faces {
+        Faces {
+            checked: AtomicBool::new(false),
+            display,
+            debug,
+        }
     }
+
+    fn check<E: fmt::Display + fmt::Debug>(
+        &self,
+        error: &E,
+        predicates_hold: impl FnOnce() -> bool,
+    ) {
+        if self.checked.swap(true, AtomicOrdering::Relaxed) {
+            return;
+        }
+        assert!(
+            predicates_hold(),
+            "{}: its predicates disagree with its variant",
+            self.debug
+        );
+        assert_eq!(
+            (error.to_string().as_str(), format!("{error:?}").as_str()),
+            (self.display, self.debug),
+            "an error's Display and Debug disagree with its variant"
+        );
+    }
+}
+
+static FULL: Faces = Faces::new("cannot put: the queue is full", "Full(..)");
+static TRY_PUT_SHUT_DOWN: Faces = Faces::new("cannot put: the queue is shut down", "ShutDown(..)");
+static PUT_SHUT_DOWN: Faces = Faces::new("cannot put: the queue is shut down", "PutError(..)");
+static EMPTY: Faces = Faces::new("cannot get: the queue is empty", "Empty");
+static TRY_GET_SHUT_DOWN: Faces =
+    Faces::new("cannot get: the queue is shut down and empty", "ShutDown");
+static GET_SHUT_DOWN: Faces =
+    Faces::new("cannot get: the queue is shut down and empty", "GetError");
+static TASK_DONE: Faces = Faces::new("task_done() called too many times", "TaskDoneError");
+
+fn try_put_result(result: Result<(), TryPutError<Ranked>>) -> OpResult {
     match result {
         Ok(()) => OpResult::Ok,
-        Err(TryPutError::Full(item)) => OpResult::Full(item.0),
-        Err(TryPutError::ShutDown(item)) => OpResult::PutShutDown(item.0),
+        Err(error @ TryPutError::Full(_)) => {
+            FULL.check(&error, || error.is_full() && !error.is_shutdown());
+            OpResult::Full(error.into_inner().0)
+        }
+        Err(error @ TryPutError::ShutDown(_)) => {
+            TRY_PUT_SHUT_DOWN.check(&error, || error.is_shutdown() && !error.is_full());
+            OpResult::PutShutDown(error.into_inner().0)
+        }
     }
 }
 
@@ -150,24 +182,11 @@ fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
     match result {
         Ok(item) => OpResult::Item(item.0),
         Err(error @ TryGetError::Empty) => {
-            let predicates = (error.is_empty(), error.is_shutdown());
-            assert_eq!(predicates, (true, false), "TryGetError::Empty's predicates");
-            check_faces(
-                &error,
-                format!("{error:?}"),
-                ("cannot get: the queue is empty", "Empty"),
-            );
+            EMPTY.check(&error, || error.is_empty() && !error.is_shutdown());
             OpResult::Empty
         }
         Err(error @ TryGetError::ShutDown) => {
-            let predicates = (error.is_empty(), error.is_shutdown());
-            assert_eq!(
-                predicates,
-                (false, true),
-                "TryGetError::ShutDown's predicates"
-            );
-            let text = "cannot get: the queue is shut down and empty";
-            check_faces(&error, format!("{error:?}"), (text, "ShutDown"));
+            TRY_GET_SHUT_DOWN.check(&error, || error.is_shutdown() && !error.is_empty());
             OpResult::GetShutDown
         }
     }
@@ -226,10 +245,9 @@ impl InFlight for YieldOnce {
 fn put_result(result: Result<(), PutError<Ranked>>) -> OpResult {
     match result {
         Ok(()) => OpResult::Ok,
-        Err(err) => {
-            let text = "cannot put: the queue is shut down";
-            check_faces(&err, format!("{err:?}"), (text, "PutError(..)"));
-            OpResult::PutShutDown(err.into_inner().0)
+        Err(error) => {
+            PUT_SHUT_DOWN.check(&error, || true);
+            OpResult::PutShutDown(error.into_inner().0)
         }
     }
 }
@@ -237,9 +255,8 @@ fn put_result(result: Result<(), PutError<Ranked>>) -> OpResult {
 fn get_result(result: Result<Ranked, GetError>) -> OpResult {
     match result {
         Ok(item) => OpResult::Item(item.0),
-        Err(err) => {
-            let text = "cannot get: the queue is shut down and empty";
-            check_faces(&err, format!("{err:?}"), (text, "GetError"));
+        Err(error) => {
+            GET_SHUT_DOWN.check(&error, || true);
             OpResult::GetShutDown
         }
     }
@@ -273,9 +290,8 @@ impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
             })))),
             Op::TaskDone => Box::pin(Deferred(Some(Box::new(move || match self.task_done() {
                 Ok(()) => OpResult::Ok,
-                Err(err) => {
-                    let text = "task_done() called too many times";
-                    check_faces(&err, format!("{err:?}"), (text, "TaskDoneError"));
+                Err(error) => {
+                    TASK_DONE.check(&error, || true);
                     OpResult::TaskDoneError
                 }
             })))),

@@ -11,7 +11,6 @@
 use std::fmt::Write;
 
 use crate::executor::Action;
-use crate::model::List;
 use crate::runner::{show_result, show_tasks, RunReport, StepRecord};
 use crate::scenario::{ParseError, Scenario};
 
@@ -166,11 +165,7 @@ pub fn describe(step: &StepRecord) -> String {
         let _ = write!(line, " -> {}", show_result(&step.outcome.result));
     }
     if let Some((list, place)) = step.outcome.waits_at {
-        let role = match list {
-            List::Getters => "getter",
-            List::Putters => "putter",
-            List::Joiners => "joiner",
-        };
+        let role = list.role();
         let _ = write!(line, ", waits as {role} #{place}");
     }
     if !step.outcome.woken.is_empty() {
