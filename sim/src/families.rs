@@ -407,7 +407,7 @@ fn multisets(
 
 /// Gives the puts of a scenario their items: tags `a`, `b`, ... in put
 /// order, and keys from a fixed mix (not ascending, some equal) or as given.
-fn with_items(mut scenario: Scenario, items: Items) -> Scenario {
+pub fn with_items(mut scenario: Scenario, items: Items) -> Scenario {
     const KEYS: [u32; 8] = [2, 1, 1, 3, 2, 0, 1, 2];
     if items == Items::Mixed {
         for (index, item) in scenario.put_items_mut().enumerate() {

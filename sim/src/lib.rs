@@ -16,6 +16,8 @@
 //! - [`families`]: the bounded scenario families explored exhaustively.
 //! - [`doc_tables`]: the worked examples of `docs/semantics.md`, generated.
 //! - [`rules`]: the rule IDs of `docs/semantics.md` and what cites each.
+//! - [`threads`]: the real queue on real threads (loom, `stress`), each
+//!   run's ending and history checked against the model.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -29,4 +31,5 @@ pub mod rules;
 pub mod runner;
 pub mod scenario;
 pub mod subject;
+pub mod threads;
 pub mod trace;

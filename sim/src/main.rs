@@ -1,4 +1,5 @@
-//! The command-line explorer: `explore`, `replay`, `outcomes`, `cpython`.
+//! The command-line explorer: `explore`, `replay`, `outcomes`, `cpython`,
+//! `rules`, `doc-tables`, `stress`.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -16,7 +17,6 @@ use aioqueue_sim::explore::{
 use aioqueue_sim::families::{
     default_families, large_families, order_scenarios, test_families, tie_programs, Family,
 };
-use aioqueue_sim::model::OpResult;
 use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::Scenario;
 use aioqueue_sim::trace::{render, Replay};
@@ -53,6 +53,15 @@ usage:
       lines and fuzz targets that cite it, and its evidence; exits 1 if a
       rule is cited by no test, an ID cited is not defined, or an ID is
       defined twice. Last line: `rules: X of Y covered`
+  aioqueue-sim stress [--seconds N] [--seed SEED] [--runtime threads|tokio]
+                      [--runs-per-plan N] [--plan '<plan>']
+      the real queue on real threads: random plans (up to 4 tasks x 4
+      ops, marked drops: get!pending, put 1!woken, join!timeout) run many
+      times on OS threads and on tokio multi_thread (both unless
+      --runtime), every history checked for linearizability against the
+      model; --plan: that plan only. Default 60 s, seed from the date.
+      Exits 1 on a violation, with the history as a timeline (and an SVG
+      in target/). Last line: `stress: R runs, H histories, V violations`
   aioqueue-sim doc-tables [--check] [--root DIR]
       generates the worked-example tables of docs/semantics.md from their
       runs (each marked `<!-- table: FILE -->`) and rewrites the document;
@@ -125,6 +134,7 @@ fn main() -> ExitCode {
         Some("cpython") => cpython(&args[1..]),
         Some("rules") => rules(&args[1..]),
         Some("doc-tables") => doc_tables(&args[1..]),
+        Some("stress") => stress(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -683,7 +693,7 @@ fn describe_outcome(report: &RunReport) -> String {
             .iter()
             .enumerate()
             .map(|(i, op)| match results.get(i) {
-                Some(Some(result)) => format!("{op} -> {}", show(result)),
+                Some(Some(result)) => format!("{op} -> {}", aioqueue_sim::runner::describe(result)),
                 _ => format!("{op} -> {}", labels[task][i]),
             })
             .collect();
@@ -697,17 +707,6 @@ fn describe_outcome(report: &RunReport) -> String {
     out
 }
 
-fn show(result: &OpResult) -> String {
-    match result {
-        OpResult::Ok => "ok".into(),
-        OpResult::Item(item) => item.to_string(),
-        OpResult::Drained(items) => format!("drained {items:?}"),
-        OpResult::Full(_) => "Full".into(),
-        OpResult::PutShutDown(_) | OpResult::GetShutDown => "ShutDown".into(),
-        OpResult::Empty => "Empty".into(),
-        OpResult::TaskDoneError => "TaskDoneError".into(),
-    }
-}
 
 /// `--root DIR`, or this checkout.
 fn root(args: &[String]) -> Result<std::path::PathBuf, String> {
@@ -747,4 +746,42 @@ fn rules(args: &[String]) -> Result<bool, String> {
     let report = aioqueue_sim::rules::index(&root(args)?)?;
     say!("{report}");
     Ok(report.is_clean())
+}
+
+/// `stress`: the real queue on real threads, histories checked against the
+/// model (`aioqueue_sim::threads::stress`).
+fn stress(args: &[String]) -> Result<bool, String> {
+    use aioqueue_sim::threads::{real::Runtime, stress};
+    let defaults = stress::Options::default();
+    let runtimes = match args.iter().position(|a| a == "--runtime") {
+        None => defaults.runtimes.clone(),
+        Some(at) => match args.get(at + 1).map(String::as_str) {
+            Some("threads") => vec![Runtime::Threads],
+            Some("tokio") => vec![Runtime::Tokio],
+            _ => {
+                return Err(format!(
+                    "--runtime takes `threads` or `tokio`\n{}",
+                    usage_of(Some("stress"))
+                ))
+            }
+        },
+    };
+    let plan = match args.iter().position(|a| a == "--plan") {
+        None => None,
+        Some(at) => Some(
+            args.get(at + 1)
+                .ok_or("--plan needs a plan, e.g. 'fifo maxsize=1 | put 1 | get!pending'")?
+                .parse()
+                .map_err(|e| format!("--plan: {e}"))?,
+        ),
+    };
+    let options = stress::Options {
+        duration: std::time::Duration::from_secs(flag(args, "--seconds", 60)?),
+        seed: flag(args, "--seed", defaults.seed)?,
+        runtimes,
+        runs_per_plan: flag(args, "--runs-per-plan", defaults.runs_per_plan)?,
+        plan,
+        ..defaults
+    };
+    stress::stress(&options, &mut |line| say!("{line}"))
 }

@@ -206,6 +206,12 @@ impl Model {
         self.tasks[task].program.get(self.tasks[task].pc).copied()
     }
 
+    /// The index in the task's program of its current operation (the
+    /// program's length once it is over).
+    pub fn position(&self, task: TaskId) -> usize {
+        self.tasks[task].pc
+    }
+
     /// Whether a poll would let the task run (not just re-check and wait).
     pub fn is_runnable(&self, task: TaskId) -> bool {
         matches!(

@@ -434,6 +434,20 @@ pub fn show_result(result: &Option<OpResult>) -> String {
     }
 }
 
+/// A result as a user reads it: `ok`, `1a`, `drained [1a, 2b]`, `Full`,
+/// `ShutDown`, `Empty`, `TaskDoneError`.
+pub fn describe(result: &OpResult) -> String {
+    match result {
+        OpResult::Ok => "ok".into(),
+        OpResult::Item(item) => item.to_string(),
+        OpResult::Drained(items) => format!("drained {items:?}"),
+        OpResult::Full(_) => "Full".into(),
+        OpResult::PutShutDown(_) | OpResult::GetShutDown => "ShutDown".into(),
+        OpResult::Empty => "Empty".into(),
+        OpResult::TaskDoneError => "TaskDoneError".into(),
+    }
+}
+
 /// `1a<1b, 2<1a` or `nothing`.
 pub fn show_comparisons(comparisons: &[Comparison]) -> String {
     if comparisons.is_empty() {

@@ -30,7 +30,7 @@ pub trait InFlight: Future<Output = OpResult> {
 }
 
 /// An operation in flight.
-pub type OpFuture<'q> = Pin<Box<dyn InFlight + 'q>>;
+pub type OpFuture<'q> = Pin<Box<dyn InFlight + Send + 'q>>;
 
 /// A queue of any kind, driven through the public API.
 pub trait Subject {
@@ -51,6 +51,15 @@ pub fn new_subject(kind: Kind, maxsize: usize) -> Box<dyn Subject> {
         Kind::Fifo => Box::new(Queue::<Ranked>::new(maxsize)),
         Kind::Lifo => Box::new(LifoQueue::<Ranked>::new(maxsize)),
         Kind::Priority => Box::new(PriorityQueue::<Ranked>::new(maxsize)),
+    }
+}
+
+/// The queue a scenario asks for, to share between threads.
+pub fn shared_subject(kind: Kind, maxsize: usize) -> std::sync::Arc<dyn Subject + Send + Sync> {
+    match kind {
+        Kind::Fifo => std::sync::Arc::new(Queue::<Ranked>::new(maxsize)),
+        Kind::Lifo => std::sync::Arc::new(LifoQueue::<Ranked>::new(maxsize)),
+        Kind::Priority => std::sync::Arc::new(PriorityQueue::<Ranked>::new(maxsize)),
     }
 }
 
@@ -266,7 +275,7 @@ fn join_result((): ()) -> OpResult {
     OpResult::Ok
 }
 
-impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
+impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, O> {
     fn start(&self, op: Op) -> OpFuture<'_> {
         match op {
             Op::Put(item) => Box::pin(Mapped {
@@ -348,7 +357,7 @@ impl<O: Order<Ranked> + 'static> Subject for GenericQueue<Ranked, O> {
 
 /// An operation that runs its body at its first poll, not when it is made:
 /// a future that is dropped unpolled has done nothing.
-struct Deferred<'q>(Option<Box<dyn FnOnce() -> OpResult + 'q>>);
+struct Deferred<'q>(Option<Box<dyn FnOnce() -> OpResult + Send + 'q>>);
 
 impl Future for Deferred<'_> {
     type Output = OpResult;

@@ -2,7 +2,6 @@
 //! with one thing broken, and the step at which the checker must report it.
 //! A checker that let one of them pass would be blind to that kind of bug.
 
-use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -50,11 +49,11 @@ struct Broken {
     queue: Queue<Ranked>,
     fault: Fault,
     /// The waker the last getter was polled with (for `WrongTask`).
-    last_getter_waker: RefCell<Option<Waker>>,
+    last_getter_waker: std::sync::Mutex<Option<Waker>>,
     /// Set once `shutdown` ran (for `ShutdownForgetsPutters`).
     shut: Arc<std::sync::atomic::AtomicBool>,
     /// Items put so far (for the count faults).
-    puts: Cell<usize>,
+    puts: std::sync::atomic::AtomicUsize,
 }
 
 impl Broken {
@@ -62,9 +61,9 @@ impl Broken {
         Broken {
             queue: Queue::new(maxsize),
             fault,
-            last_getter_waker: RefCell::new(None),
+            last_getter_waker: std::sync::Mutex::new(None),
             shut: Arc::default(),
-            puts: Cell::new(0),
+            puts: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 }
@@ -136,7 +135,7 @@ impl Future for Tampered<'_> {
                 .get_or_insert_with(|| cx.waker().clone())
                 .clone(),
             (Fault::WrongTask, Op::Get) => {
-                let mut last = this.owner.last_getter_waker.borrow_mut();
+                let mut last = this.owner.last_getter_waker.lock().unwrap();
                 let previous = last.replace(cx.waker().clone());
                 previous.unwrap_or_else(|| cx.waker().clone())
             }
@@ -216,7 +215,9 @@ impl Subject for Broken {
             (Fault::ShutdownForgetsPutters, Op::Shutdown) => {
                 self.shut.store(true, std::sync::atomic::Ordering::SeqCst);
             }
-            (_, Op::Put(_) | Op::TryPut(_)) => self.puts.set(self.puts.get() + 1),
+            (_, Op::Put(_) | Op::TryPut(_)) => {
+                self.puts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             _ => {}
         }
         Box::pin(Tampered {
@@ -231,7 +232,7 @@ impl Subject for Broken {
 
     fn observe(&self) -> Observation {
         let mut seen = self.queue.observe();
-        let put = usize::from(self.puts.get() > 0);
+        let put = usize::from(self.puts.load(std::sync::atomic::Ordering::Relaxed) > 0);
         match self.fault {
             Fault::WrongLen => seen.len += put,
             Fault::WrongUnfinished => seen.unfinished_tasks += put,
