@@ -213,6 +213,8 @@ fn sorted(mut items: Vec<u32>) -> Vec<u32> {
 
 /// A `put` racing a `get` on an empty queue: the getter may find the item,
 /// or wait and be woken for it.
+/// Also a generated plan of `tests/loom_refinement.rs`: `fifo maxsize=1 |
+/// put 2a | get` (this model asserts, besides, that both sides occurred).
 #[test]
 fn put_races_get_on_empty_queue() {
     // docs/semantics.md TRYPUT-3, GET-3, WAKE-4, DIFF-4.
@@ -306,6 +308,10 @@ fn two_putters_race_gets_on_full_queue() {
 /// and a second getter waits. If the dropped getter had been woken for the
 /// item, its wakeup must pass to the second getter (else that one sleeps
 /// forever: a deadlock); the item is never lost.
+/// Also generated plans of `tests/loom_refinement.rs`: `fifo maxsize=0 |
+/// try_put 2a | get | get!woken` and its `!pending` twin (this model
+/// asserts, besides, that the getter was dropped both before and after
+/// its wake).
 #[test]
 fn woken_getter_dropped_while_another_thread_puts() {
     // docs/semantics.md CANCEL-3, CANCEL-6.

@@ -707,7 +707,6 @@ fn describe_outcome(report: &RunReport) -> String {
     out
 }
 
-
 /// `--root DIR`, or this checkout.
 fn root(args: &[String]) -> Result<std::path::PathBuf, String> {
     match args.iter().position(|a| a == "--root") {

@@ -187,6 +187,7 @@ fn every_command_has_its_help() {
         "cpython",
         "rules",
         "doc-tables",
+        "stress",
     ] {
         let (ok, out) = sim(&[command, "--help"]);
         assert!(ok, "{command}: {out}");
@@ -234,4 +235,38 @@ fn outcomes_say_how_each_operation_ended_filtered_with_shortest_schedules() {
         out.contains("get -> (still waiting), put 1 -> not started"),
         "{out}"
     );
+}
+
+#[test]
+fn stress_checks_every_history_of_a_plan_and_reports_its_figures() {
+    // A plan whose getter, dropped once woken, must pass the item on.
+    let plan = "fifo maxsize=0 | get!woken | get | try_put 1, try_get";
+    let (ok, out) = sim(&["stress", "--seconds", "1", "--plan", plan]);
+    assert!(ok, "{out}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("stress: ") && last.ends_with(" histories, 0 violations"),
+        "{out}"
+    );
+    let runs: u64 = last["stress: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(runs >= 80, "40 runs per runtime at least: {out}");
+    for figure in [
+        "runs/s",
+        "coverage:",
+        "races reached",
+        "check time per history",
+    ] {
+        assert!(out.contains(figure), "{figure}: {out}");
+    }
+    // Bad input is a clear error, not a panic.
+    let (ok, out) = sim(&["stress", "--plan", "fifo | try_get!woken"]);
+    assert!(!ok);
+    assert!(out.contains("takes no mark"), "{out}");
+    let (ok, out) = sim(&["stress", "--runtime", "green"]);
+    assert!(!ok);
+    assert!(out.contains("`threads` or `tokio`"), "{out}");
 }

@@ -98,7 +98,6 @@ struct GateState {
 pub struct Gate {
     run: Arc<Run>,
     state: Mutex<GateState>,
-    changed: Condvar,
 }
 
 /// Why a task stopped waiting.
@@ -134,7 +133,6 @@ impl Wake for EpochWaker {
         if let Some(waker) = state.runtime_waker.take() {
             waker.wake();
         }
-        self.gate.changed.notify_all();
     }
 }
 
@@ -144,7 +142,6 @@ impl Gate {
         Arc::new(Gate {
             run: Arc::clone(run),
             state: Mutex::new(GateState::default()),
-            changed: Condvar::new(),
         })
     }
 
@@ -171,37 +168,12 @@ impl Gate {
         if let Some(waker) = state.runtime_waker.take() {
             waker.wake();
         }
-        self.changed.notify_all();
     }
 
-    /// Blocks the thread until woken, aborted, or past `deadline`. Without a
-    /// deadline the task parks uncounted; with one it stays counted, since
-    /// it will act by itself.
-    pub fn wait_blocking(&self, deadline: Option<Instant>) -> Wait {
-        let mut state = lock(&self.state);
-        loop {
-            match self.check(&mut state, deadline) {
-                Poll::Ready(wait) => return wait,
-                Poll::Pending => {}
-            }
-            state = match deadline {
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    self.changed
-                        .wait_timeout(state, left)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                }
-                None => self
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner),
-            };
-        }
-    }
-
-    /// The same, as a future's poll: parks by returning `Pending` with the
-    /// runtime's waker kept (or, with a deadline, by yielding).
+    /// Waits until woken, aborted, or past `deadline`, as a future's poll:
+    /// parks by returning `Pending` with the runtime's waker kept, and
+    /// uncounted; with a deadline it stays counted, since it will act by
+    /// itself, and yields instead.
     pub fn poll_wait(&self, cx: &mut Context<'_>, deadline: Option<Instant>) -> Poll<Wait> {
         let mut state = lock(&self.state);
         let ready = self.check(&mut state, deadline);

@@ -43,7 +43,9 @@ pub enum Mode {
     Delay,
     /// A spin as in `Spin`, and every `Pending` followed at once by a poll
     /// with a new waker that nobody asked for, as `select!` or `join!` poll
-    /// a future whose sibling was woken.
+    /// a future whose sibling was woken (not for operations marked to be
+    /// dropped after their first `Pending` or once woken: that poll would
+    /// not be the one their mark says).
     Repoll,
 }
 
@@ -124,7 +126,7 @@ pub fn run_once(
                 let marks = &plan.marks[t];
                 scope.spawn(move || {
                     start.wait();
-                    run_blocking(subject, run, part, program, marks, mode);
+                    block_on(run_task(subject, run, part, program, marks, mode, None));
                 });
             }
             if !run.wait_quiet(PATIENCE) {
@@ -142,7 +144,8 @@ pub fn run_once(
                     let program = plan.scenario.tasks[t].clone();
                     let marks = plan.marks[t].clone();
                     tokio.spawn(async move {
-                        run_async(&*subject, &run, &part, &program, &marks, mode).await;
+                        let yield_now = Some(YieldOnce(false));
+                        run_task(&*subject, &run, &part, &program, &marks, mode, yield_now).await;
                     })
                 })
                 .collect();
@@ -263,55 +266,6 @@ fn after_wait(wait: Wait, mark: Mark, gate: &Gate) -> Option<(End, bool)> {
     }
 }
 
-fn run_blocking(
-    subject: &(dyn Subject + Send + Sync),
-    run: &Run,
-    part: &TaskRun,
-    program: &[Op],
-    marks: &[Mark],
-    mode: Mode,
-) {
-    let mut rng = SplitMix64::new(part.seed);
-    for (index, (&op, &mark)) in program.iter().zip(marks).enumerate() {
-        if jitter(part, &mut rng, mode, index) == Some(true) {
-            std::thread::yield_now();
-        }
-        let deadline = deadline(mark, &mut rng);
-        let mut op_run = InProgress {
-            invoked: run.tick(),
-            pendings: 0,
-        };
-        let mut future = subject.start(op);
-        let mut repoll = false;
-        let (end, woken) = loop {
-            let waker = part.gate.fresh_waker();
-            if let Poll::Ready(result) = future.as_mut().poll(&mut Context::from_waker(&waker)) {
-                break (End::Done(result), false);
-            }
-            // A poll nobody asked for is not a wait of its own.
-            op_run.pendings += u32::from(!repoll);
-            repoll = mode == Mode::Repoll && !repoll;
-            if repoll {
-                continue;
-            }
-            if let Next::Drop = after_pending(mark) {
-                break (End::Cancelled, part.gate.is_woken());
-            }
-            let wait = part.gate.wait_blocking(deadline);
-            if let Some(ended) = after_wait(wait, mark, &part.gate) {
-                break ended;
-            }
-        };
-        take_comparisons();
-        let stop = end == End::StillWaiting;
-        finish(run, part, future, op_run, end, woken);
-        if stop {
-            return;
-        }
-    }
-    run.stop_running();
-}
-
 /// Records the operation, then drops its future (a drop is part of a
 /// cancelled operation, before its response; a task that still waits is
 /// let go after the run, outside the history).
@@ -336,18 +290,25 @@ fn finish(
     }
 }
 
-async fn run_async(
+/// Runs a task's program; on OS threads under [`block_on`], on tokio as a
+/// task. `yield_now`: how it yields to the runtime (`None`: the OS thread
+/// yields to the OS).
+async fn run_task(
     subject: &(dyn Subject + Send + Sync),
     run: &Run,
     part: &TaskRun,
     program: &[Op],
     marks: &[Mark],
     mode: Mode,
+    yield_now: Option<YieldOnce>,
 ) {
     let mut rng = SplitMix64::new(part.seed);
     for (index, (&op, &mark)) in program.iter().zip(marks).enumerate() {
         if jitter(part, &mut rng, mode, index) == Some(true) {
-            YieldOnce(false).await;
+            match yield_now {
+                Some(YieldOnce(_)) => YieldOnce(false).await,
+                None => std::thread::yield_now(),
+            }
         }
         let deadline = deadline(mark, &mut rng);
         let mut op_run = InProgress {
@@ -365,12 +326,12 @@ async fn run_async(
             }
             // A poll nobody asked for is not a wait of its own.
             op_run.pendings += u32::from(!repoll);
-            repoll = mode == Mode::Repoll && !repoll;
-            if repoll {
-                continue;
-            }
             if let Next::Drop = after_pending(mark) {
                 break (End::Cancelled, part.gate.is_woken());
+            }
+            repoll = mode == Mode::Repoll && !repoll && !matches!(mark, Mark::DropWhenWoken);
+            if repoll {
+                continue;
             }
             let wait = std::future::poll_fn(|cx| part.gate.poll_wait(cx, deadline)).await;
             if let Some(ended) = after_wait(wait, mark, &part.gate) {
@@ -386,7 +347,27 @@ async fn run_async(
     run.stop_running();
 }
 
+/// Runs a future on this thread, parking it while the future waits.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
 /// Returns `Pending` once, waking itself: a yield to the runtime.
+#[derive(Clone, Copy)]
 struct YieldOnce(bool);
 
 impl Future for YieldOnce {
