@@ -28,8 +28,10 @@ for patch in "${patches[@]}"; do
     # Shared target directories: only the patched crate rebuilds.
     loom_log="$scratch/$name.loom.log"
     loom_env=(LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg aioqueue_loom" CARGO_TARGET_DIR="$scratch/target-loom")
-    (cd "$copy" && env "${loom_env[@]}" cargo test -q --release --test loom_refinement --no-run) \
-        > "$loom_log" 2>&1
+    if ! (cd "$copy" && env "${loom_env[@]}" cargo test -q --release --test loom_refinement --no-run) \
+        > "$loom_log" 2>&1; then
+        echo "$name: the loom build failed (see $loom_log)"; escaped=1; continue
+    fi
     start=$SECONDS
     (cd "$copy" && env "${loom_env[@]}" \
         cargo test -q --release --test loom_refinement -- --nocapture --test-threads=2) \
@@ -39,13 +41,15 @@ for patch in "${patches[@]}"; do
     if grep -q "an ending the model does not allow" "$loom_log"; then
         loom="caught ($((loom_time)) s)"
     elif [ $loom_status -ne 0 ]; then
-        loom="caught: $(grep -m1 -o -E 'deadlock|panicked at [^ ]*' "$loom_log") (${loom_time} s)"
+        loom="caught: $(grep -m1 -o -E 'deadlock|panicked at [^ ]*' "$loom_log" || echo failed) (${loom_time} s)"
     else
         loom="missed (${loom_time} s)"
     fi
     stress_log="$scratch/$name.stress.log"
-    (cd "$copy" && CARGO_TARGET_DIR="$scratch/target" cargo build -q --release -p aioqueue-sim) \
-        > "$stress_log" 2>&1
+    if ! (cd "$copy" && CARGO_TARGET_DIR="$scratch/target" cargo build -q --release -p aioqueue-sim) \
+        > "$stress_log" 2>&1; then
+        echo "$name: the stress build failed (see $stress_log)"; escaped=1; continue
+    fi
     start=$SECONDS
     "$scratch/target/release/aioqueue-sim" stress --seconds "$stress_seconds" >> "$stress_log" 2>&1
     stress_status=$?

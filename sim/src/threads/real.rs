@@ -47,16 +47,20 @@ pub enum Mode {
     /// dropped after their first `Pending` or once woken: that poll would
     /// not be the one their mark says).
     Repoll,
+    /// A long random spin (0 to 16,383 hints) before each operation, so
+    /// that whole operations of different tasks come in different orders.
+    Stagger,
 }
 
 impl Mode {
     /// Every mode, in the order runs cycle through them.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 6] = [
         Mode::Plain,
         Mode::Spin,
         Mode::Yield,
         Mode::Delay,
         Mode::Repoll,
+        Mode::Stagger,
     ];
 }
 
@@ -205,6 +209,7 @@ fn jitter(part: &TaskRun, rng: &mut SplitMix64, mode: Mode, index: usize) -> Opt
     let spins = match mode {
         Mode::Plain => 0,
         Mode::Spin | Mode::Repoll => rng.below(64) as u32,
+        Mode::Stagger => rng.below(16_384) as u32,
         Mode::Yield => return Some(rng.below(2) == 0),
         Mode::Delay => part
             .delay
