@@ -129,6 +129,54 @@ impl<'a, T, O: Order<T>> Put<'a, T, O> {
     }
 }
 
+impl<T, O: Order<T>> Put<'_, T, O> {
+    /// Cancels the put and hands its item back, unless the put completed.
+    ///
+    /// It cancels exactly as dropping the future does: a put never polled
+    /// did nothing; a waiting one leaves the waiting putters at once; one
+    /// that was woken for a free slot and has not run since passes the
+    /// wakeup on to the next putter if the slot is still free. Only the
+    /// item's fate differs: it comes back instead of being dropped. `None`
+    /// if the put completed: its item is in the queue, or the `PutError`
+    /// it returned handed the item back.
+    ///
+    /// Use it where a put waits under a timeout or in `select!`, to keep
+    /// the item of a put that lost the race.
+    ///
+    /// Rules: [`CANCEL-8`](crate::semantics#CANCEL-8), and those of a
+    /// drop: [`CANCEL-1`](crate::semantics#CANCEL-1),
+    /// [`CANCEL-2`](crate::semantics#CANCEL-2),
+    /// [`CANCEL-3`](crate::semantics#CANCEL-3),
+    /// [`CANCEL-4`](crate::semantics#CANCEL-4),
+    /// [`CANCEL-7`](crate::semantics#CANCEL-7).
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::Pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let queue = aioqueue::Queue::new(1);
+    /// queue.try_put("first").unwrap();
+    /// let mut put = queue.put("second");
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(Pin::new(&mut put).poll(&mut cx).is_pending()); // full: it waits
+    /// assert_eq!(queue.waiting_putters(), 1);
+    /// assert_eq!(put.cancel(), Some("second")); // the item comes back
+    /// assert_eq!(queue.waiting_putters(), 0);
+    /// assert_eq!(queue.len(), 1);
+    /// ```
+    pub fn cancel(mut self) -> Option<T> {
+        // [CANCEL-8] a drop's bookkeeping [CANCEL-2] [CANCEL-3], woken
+        // after unlocking [CANCEL-7]; the item is taken before `Drop` runs.
+        if let Some(waiter) = self.waiter.take() {
+            self.queue
+                .locked(|state, after| state.cancel(Side::Putters, waiter, after));
+        }
+        // [CANCEL-8] `None` once completed [CANCEL-4].
+        self.item.take()
+    }
+}
+
 impl<'a, T, O: Order<T>> Get<'a, T, O> {
     pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
         // [POLL-1] built, not run: no lock taken, nothing registered.

@@ -267,7 +267,9 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Cancel safe. Dropping the future before it completes puts nothing
     /// into the queue, and the item is dropped with the future. If it had
     /// been woken to take a free slot, the wakeup passes to the next waiting
-    /// putter, so no slot is left unused.
+    /// putter, so no slot is left unused. To keep the item, cancel with
+    /// [`Put::cancel`](crate::Put::cancel) instead of dropping: it does the
+    /// same and hands the item back ([`CANCEL-8`](crate::semantics#CANCEL-8)).
     ///
     /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
     /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),

@@ -230,3 +230,51 @@ fn a_drops_wake_comes_after_the_unlock_and_before_its_item_is_dropped() {
         ]
     );
 }
+
+#[test]
+fn put_cancel_hands_the_item_back_at_every_point_before_completion() {
+    // docs/semantics.md CANCEL-8, with the drop's own rules at each point:
+    // never polled (CANCEL-1), waiting (CANCEL-2), notified and not yet
+    // run, passing the wakeup on (CANCEL-3), completed (CANCEL-4).
+    let queue = Queue::new(1);
+
+    // Never polled: nothing happened, the item comes back.
+    let unpolled = queue.put("unpolled");
+    assert_eq!(unpolled.cancel(), Some("unpolled"));
+    assert_eq!(counts(&queue), (0, 0, 0, 0, 0, false));
+
+    // Waiting: it leaves the putters; nobody is woken.
+    queue.try_put("first").unwrap_or_else(|_| panic!("room"));
+    let (woken, waker) = counter();
+    let mut waiting = queue.put("waiting");
+    let mut behind = queue.put("behind");
+    assert_eq!(poll(&mut waiting, &waker), Poll::Pending);
+    assert_eq!(poll(&mut behind, &waker), Poll::Pending);
+    assert_eq!(waiting.cancel(), Some("waiting"));
+    assert_eq!(counts(&queue), (1, 0, 1, 0, 1, false));
+    assert_eq!(woken.wakes(), 0);
+
+    // Notified, not yet run: the slot is still free, so the wakeup passes
+    // on to the next putter; the item comes back.
+    let mut next = queue.put("next");
+    assert_eq!(poll(&mut next, &waker), Poll::Pending);
+    assert_eq!(queue.try_get(), Ok("first"));
+    assert_eq!(woken.wakes(), 1, "the get wakes `behind`");
+    assert_eq!(behind.cancel(), Some("behind"));
+    assert_eq!(woken.wakes(), 2, "`behind` passes its wakeup on to `next`");
+    assert_eq!(poll(&mut next, &waker), Poll::Ready(Ok(())));
+
+    // Completed: the item is in the queue; nothing comes back.
+    assert_eq!(next.cancel(), None);
+    assert_eq!(counts(&queue), (1, 0, 0, 0, 2, false));
+    // A failed put handed its item back through its error already.
+    queue.shutdown();
+    let mut failed = queue.put("failed");
+    let Poll::Ready(Err(error)) = poll(&mut failed, &waker) else {
+        panic!("a put after shutdown fails");
+    };
+    assert_eq!(error.into_inner(), "failed");
+    assert!(failed.cancel().is_none());
+    // The completed put's item is the one in the queue.
+    assert_eq!(queue.try_get(), Ok("next"));
+}

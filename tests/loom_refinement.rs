@@ -41,7 +41,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Instant;
 
 use aioqueue_sim::scenario::Op;
-use aioqueue_sim::subject::{shared_subject, take_comparisons};
+use aioqueue_sim::subject::{cancel, handed_back_by, shared_subject, take_comparisons};
 use aioqueue_sim::threads::outcome::{allowed, End, Ending};
 use aioqueue_sim::threads::plan::{loom_plans, Mark, Plan};
 use loom::sync::Notify;
@@ -231,8 +231,19 @@ fn run_task(
                 break End::Cancelled;
             }
         };
-        drop(future);
+        // A cancelled put of an odd task goes through `Put::cancel`, which
+        // must hand its item back (docs/semantics.md CANCEL-8).
+        let handed_back = match end {
+            End::Cancelled => cancel(future, op, t),
+            _ => {
+                drop(future);
+                None
+            }
+        };
         take_comparisons();
+        if let Some(back) = handed_back {
+            assert_eq!(back, handed_back_by(op), "t{t}: Put::cancel of `{op}`");
+        }
         note(log, format!("t{t} {op} -> {end}"));
         let stop = end == End::StillWaiting;
         ends.push(end);

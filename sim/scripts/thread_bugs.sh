@@ -12,7 +12,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 scratch=${SCRATCH:-/tmp/aioqueue-thread-bugs}
 stress_seconds=${STRESS_SECONDS:-60}
 mkdir -p "$scratch"
-patches=("$@")
+patches=()
+for given in "$@"; do patches+=("$(realpath "$given")"); done
 [ ${#patches[@]} -eq 0 ] && patches=("$root"/sim/thread-bugs/*.patch)
 escaped=0
 printf '%-36s  %-28s  %-28s\n' bug "loom_refinement (bound 2)" "stress (${stress_seconds} s)"

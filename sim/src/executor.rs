@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::model::{Comparison, Observation, OpResult, TaskId};
-use crate::scenario::{Op, ParseError};
-use crate::subject::{take_comparisons, OpFuture, Subject};
+use crate::scenario::{Item, Op, ParseError};
+use crate::subject::{cancel, take_comparisons, OpFuture, Subject};
 
 /// One step the explorer can take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -149,6 +149,9 @@ pub struct StepReport {
     pub wakes: Vec<WakeRecord>,
     /// The comparisons of items the queue made during the step, in order.
     pub comparisons: Vec<Comparison>,
+    /// For a drop through `Put::cancel` (see `subject::cancel`): the item
+    /// it handed back. `None` for every other step.
+    pub handed_back: Option<Option<Item>>,
 }
 
 /// Runs the tasks of one scenario on one queue.
@@ -247,6 +250,7 @@ impl<'q> Executor<'q> {
         let task = &mut self.tasks[t];
         let op = task.program[task.pc];
         let mut result = None;
+        let mut handed_back = None;
         match action {
             Action::Poll(_) | Action::Spurious(_) | Action::FreshWaker(_) => {
                 if task.future.is_none() {
@@ -274,9 +278,9 @@ impl<'q> Executor<'q> {
                 }
             }
             Action::Drop(_) => {
-                // A never-polled future is made and dropped at once.
+                // A never-polled future is made and cancelled at once.
                 let future = task.future.take().unwrap_or_else(|| subject.start(op));
-                drop(future);
+                handed_back = cancel(future, op, t);
                 task.next_op();
             }
         }
@@ -285,6 +289,7 @@ impl<'q> Executor<'q> {
             result,
             wakes,
             comparisons: take_comparisons(),
+            handed_back,
         })
     }
 

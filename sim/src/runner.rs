@@ -21,7 +21,7 @@ use crate::executor::{Action, Executor, WakeRecord};
 use crate::explore::{Scheduler, View};
 use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId, TaskState};
 use crate::scenario::{Item, Op, Scenario};
-use crate::subject::{new_subject, take_comparisons, Subject};
+use crate::subject::{handed_back_by, new_subject, take_comparisons, Subject};
 
 /// Which actions a run may take besides polling tasks that can run.
 #[derive(Clone, Copy, Debug)]
@@ -240,6 +240,16 @@ fn step(
         report.results[task].push(Some(result.clone()));
     } else if matches!(action, Action::Drop(_)) {
         report.results[task].push(None);
+    }
+    // [CANCEL-8] every dropped operation is unfinished: a put's item comes
+    // back, and nothing else hands one back.
+    if let Some(handed_back) = seen.handed_back {
+        let expected = op.and_then(handed_back_by);
+        if handed_back != expected {
+            return Err(format!(
+                "Put::cancel handed back {handed_back:?}, the model says {expected:?}"
+            ));
+        }
     }
     if seen.result != outcome.result {
         return Err(format!(

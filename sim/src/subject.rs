@@ -27,6 +27,13 @@ pub trait InFlight: Future<Output = OpResult> {
     /// Its place in its waiter list (1 = the next to be woken), or `None`
     /// if it is not waiting in one.
     fn place(&self) -> Option<usize>;
+
+    /// Cancels it as a drop does, handing back the item of a `put` that
+    /// has not completed (`Put::cancel`); other operations hand back none.
+    fn cancel(self: Pin<Box<Self>>) -> Option<Item> {
+        drop(self);
+        None
+    }
 }
 
 /// An operation in flight.
@@ -202,10 +209,12 @@ fn try_get_result(result: Result<Ranked, TryGetError>) -> OpResult {
 }
 
 /// A future of the API, its output mapped to an [`OpResult`]; its place is
-/// read from its `Debug` (`place: Some(2)`).
+/// read from its `Debug` (`place: Some(2)`); `cancel` is how it is
+/// cancelled with its item handed back (a drop, for all but `Put`).
 struct Mapped<F: Future> {
     future: F,
     map: fn(F::Output) -> OpResult,
+    cancel: fn(F) -> Option<Item>,
 }
 
 impl<F: Future + Unpin> Future for Mapped<F> {
@@ -221,6 +230,39 @@ impl<F: Future + Unpin + fmt::Debug> InFlight for Mapped<F> {
     fn place(&self) -> Option<usize> {
         place_in_debug(&format!("{:?}", self.future))
     }
+
+    fn cancel(self: Pin<Box<Self>>) -> Option<Item> {
+        let this = *Pin::into_inner(self);
+        (this.cancel)(this.future)
+    }
+}
+
+/// Cancels task `task`'s future of `op`: the puts of odd tasks through
+/// `Put::cancel`, which returns the item it handed back (`Some`), every
+/// other future by a drop (`None`). Both ways are judged wherever two
+/// tasks or more cancel.
+pub fn cancel(future: OpFuture<'_>, op: Op, task: usize) -> Option<Option<Item>> {
+    if task % 2 == 1 && matches!(op, Op::Put(_)) {
+        Some(future.cancel())
+    } else {
+        drop(future);
+        None
+    }
+}
+
+/// What a cancelled operation must hand back ([`cancel`]): a put its item,
+/// since a cancelled put never completed [CANCEL-8]; the rest nothing.
+pub fn handed_back_by(op: Op) -> Option<Item> {
+    match op {
+        Op::Put(item) => Some(item),
+        _ => None,
+    }
+}
+
+/// How a `Get` or a `Join` is cancelled: dropped; no item to hand back.
+fn dropped<F>(future: F) -> Option<Item> {
+    drop(future);
+    None
 }
 
 /// Reads `place: Some(N)` out of a future's `Debug` output.
@@ -281,14 +323,17 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, 
             Op::Put(item) => Box::pin(Mapped {
                 future: self.put(Ranked(item)),
                 map: put_result,
+                cancel: |put| put.cancel().map(|item| item.0),
             }),
             Op::Get => Box::pin(Mapped {
                 future: self.get(),
                 map: get_result,
+                cancel: dropped,
             }),
             Op::Join => Box::pin(Mapped {
                 future: self.join(),
                 map: join_result,
+                cancel: dropped,
             }),
             // The rest run when first polled, like the async fns they stand for.
             Op::TryPut(item) => Box::pin(Deferred(Some(Box::new(move || {

@@ -165,6 +165,17 @@ impl InFlight for Tampered<'_> {
     fn place(&self) -> Option<usize> {
         self.inner.as_ref().and_then(|f| f.place())
     }
+
+    fn cancel(self: Pin<Box<Self>>) -> Option<Item> {
+        let mut this = Pin::into_inner(self);
+        if this.owner.fault == Fault::NoPassOn
+            && this.woken.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            // The same fault as a drop's (below): the item goes with it.
+            return None;
+        }
+        this.inner.take().and_then(|inner| inner.cancel())
+    }
 }
 
 impl Drop for Tampered<'_> {

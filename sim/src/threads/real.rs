@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::explore::SplitMix64;
 use crate::scenario::Op;
-use crate::subject::{shared_subject, take_comparisons, OpFuture, Subject};
+use crate::subject::{cancel, handed_back_by, shared_subject, take_comparisons, OpFuture, Subject};
 
 use super::gate::{Gate, Run, Wait};
 use super::history::{History, OpRecord};
@@ -66,6 +66,7 @@ impl Mode {
 
 /// A task's part of a run.
 struct TaskRun {
+    task: usize,
     gate: Arc<Gate>,
     records: Mutex<Vec<OpRecord>>,
     /// Before which operation, and how long, this task spins (`Delay`).
@@ -111,6 +112,7 @@ pub fn run_once(
     let parts: Vec<Arc<TaskRun>> = (0..tasks)
         .map(|t| {
             Arc::new(TaskRun {
+                task: t,
                 gate: Gate::new(&run),
                 records: Mutex::new(Vec::new()),
                 delay: (mode == Mode::Delay && t == delayed).then(|| {
@@ -277,6 +279,7 @@ fn after_wait(wait: Wait, mark: Mark, gate: &Gate) -> Option<(End, bool)> {
 fn finish(
     run: &Run,
     part: &TaskRun,
+    op: Op,
     future: OpFuture<'_>,
     op_run: InProgress,
     end: End,
@@ -286,6 +289,21 @@ fn finish(
         End::StillWaiting => {
             part.push(op_run.finish(run, end, false));
             drop(future);
+        }
+        End::Cancelled => {
+            let task = part.task;
+            let handed_back = cancel(future, op, task);
+            take_comparisons();
+            part.push(op_run.finish(run, end, woken));
+            // [CANCEL-8] checked where it happens: a history has no room
+            // for it, and a panic fails the run with this message.
+            if let Some(back) = handed_back {
+                assert_eq!(
+                    back,
+                    handed_back_by(op),
+                    "t{task}: Put::cancel of `{op}` handed back {back:?}"
+                );
+            }
         }
         _ => {
             drop(future);
@@ -344,7 +362,7 @@ async fn run_task(
             }
         };
         let stop = end == End::StillWaiting;
-        finish(run, part, future, op_run, end, woken);
+        finish(run, part, op, future, op_run, end, woken);
         if stop {
             return;
         }
