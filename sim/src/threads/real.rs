@@ -325,6 +325,17 @@ async fn run_task(
     mode: Mode,
     yield_now: Option<YieldOnce>,
 ) {
+    // A task that panics (a failed check) stops running, so that the run
+    // goes quiet and the panic reaches the caller instead of the watchdog.
+    struct StopOnPanic<'r>(&'r Run);
+    impl Drop for StopOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.stop_running();
+            }
+        }
+    }
+    let _stop_on_panic = StopOnPanic(run);
     let mut rng = SplitMix64::new(part.seed);
     for (index, (&op, &mark)) in program.iter().zip(marks).enumerate() {
         if jitter(part, &mut rng, mode, index) == Some(true) {
