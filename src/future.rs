@@ -86,7 +86,7 @@ pub struct Get<'a, T, O: Order<T>> {
 /// The future of [`GenericQueue::join`]: resolves once every item put has
 /// been marked done.
 ///
-/// Polling it again after it completed returns `Ready` again.
+/// Polling it again after it completed panics.
 ///
 /// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
 /// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
@@ -236,10 +236,9 @@ impl<T, O: Order<T>> Future for Join<'_, T, O> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        // [POLL-6] [JOIN-6] completed: `Ready` again.
-        if this.done {
-            return Poll::Ready(());
-        }
+        // [POLL-6] [JOIN-6] completed: polling again panics, as for `Put`
+        // and `Get`.
+        assert!(!this.done, "`Join` polled after completion");
         let waiter = &mut this.waiter;
         let poll = this
             .queue

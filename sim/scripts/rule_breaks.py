@@ -42,7 +42,7 @@ breaks = [
   "            self.unfinished_tasks += 1;\n            wake_next(&mut self.waiting_getters, after);",
   "            self.unfinished_tasks += 1;\n            wake_next(&mut self.waiting_getters, after);\n            wake_next(&mut self.waiting_getters, after);"),
  ("POLL", "POLL-6 / JOIN-6: a Join polled after Ready runs its rule again", "src/future.rs",
-  "        if this.done {\n            return Poll::Ready(());\n        }", "        let _ = this.done;"),
+  "        assert!(!this.done, \"`Join` polled after completion\");", "        let _ = this.done;"),
  ("PANIC", "PANIC-7: a panicking waker stops the other wakes", "src/after_unlock.rs",
   "        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {\n            panic.get_or_insert(payload);\n        }",
   "        waker.wake();"),
