@@ -73,7 +73,8 @@ for group, what, path, old, new in breaks:
         if 'error[' in text:
             failed.append(pkg + ': does not build: ' + text[text.index('error['):][:300])
         for line in text.splitlines():
-            m = re.match(r'test (\S+) \.\.\. FAILED', line)
+            # `#[should_panic]` tests print `test NAME - should panic ... FAILED`.
+            m = re.match(r'test (\S+)(?: - should panic)? \.\.\. FAILED', line)
             if m:
                 failed.append(m.group(1))
     open(p, 'w').write(src)
