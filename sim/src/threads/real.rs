@@ -132,7 +132,7 @@ pub fn run_once(
                 let marks = &plan.marks[t];
                 scope.spawn(move || {
                     start.wait();
-                    block_on(run_task(subject, run, part, program, marks, mode, None));
+                    block_on(run_task(subject, run, part, program, marks, mode, false));
                 });
             }
             if !run.wait_quiet(PATIENCE) {
@@ -150,8 +150,7 @@ pub fn run_once(
                     let program = plan.scenario.tasks[t].clone();
                     let marks = plan.marks[t].clone();
                     tokio.spawn(async move {
-                        let yield_now = Some(YieldOnce(false));
-                        run_task(&*subject, &run, &part, &program, &marks, mode, yield_now).await;
+                        run_task(&*subject, &run, &part, &program, &marks, mode, true).await;
                     })
                 })
                 .collect();
@@ -229,21 +228,6 @@ fn deadline(mark: Mark, rng: &mut SplitMix64) -> Option<Instant> {
     (mark == Mark::Timeout).then(|| Instant::now() + Duration::from_micros(rng.below(64) as u64))
 }
 
-/// What the task does after its operation returned `Pending`, by its mark.
-enum Next {
-    /// Wait (until `Wait`), then act on it.
-    Wait,
-    /// Drop the future now.
-    Drop,
-}
-
-fn after_pending(mark: Mark) -> Next {
-    match mark {
-        Mark::DropAfterPending => Next::Drop,
-        _ => Next::Wait,
-    }
-}
-
 /// One operation's bookkeeping while it runs.
 struct InProgress {
     invoked: u64,
@@ -314,8 +298,7 @@ fn finish(
 }
 
 /// Runs a task's program; on OS threads under [`block_on`], on tokio as a
-/// task. `yield_now`: how it yields to the runtime (`None`: the OS thread
-/// yields to the OS).
+/// task. `on_tokio`: in `Yield` mode it yields to tokio, not to the OS.
 async fn run_task(
     subject: &(dyn Subject + Send + Sync),
     run: &Run,
@@ -323,7 +306,7 @@ async fn run_task(
     program: &[Op],
     marks: &[Mark],
     mode: Mode,
-    yield_now: Option<YieldOnce>,
+    on_tokio: bool,
 ) {
     // A task that panics (a failed check) stops running, so that the run
     // goes quiet and the panic reaches the caller instead of the watchdog.
@@ -339,9 +322,9 @@ async fn run_task(
     let mut rng = SplitMix64::new(part.seed);
     for (index, (&op, &mark)) in program.iter().zip(marks).enumerate() {
         if jitter(part, &mut rng, mode, index) == Some(true) {
-            match yield_now {
-                Some(YieldOnce(_)) => YieldOnce(false).await,
-                None => std::thread::yield_now(),
+            match on_tokio {
+                true => YieldOnce(false).await,
+                false => std::thread::yield_now(),
             }
         }
         let deadline = deadline(mark, &mut rng);
@@ -360,7 +343,7 @@ async fn run_task(
             }
             // A poll nobody asked for is not a wait of its own.
             op_run.pendings += u32::from(!repoll);
-            if let Next::Drop = after_pending(mark) {
+            if mark == Mark::DropAfterPending {
                 break (End::Cancelled, part.gate.is_woken());
             }
             repoll = mode == Mode::Repoll && !repoll && !matches!(mark, Mark::DropWhenWoken);
@@ -401,7 +384,6 @@ fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// Returns `Pending` once, waking itself: a yield to the runtime.
-#[derive(Clone, Copy)]
 struct YieldOnce(bool);
 
 impl Future for YieldOnce {
