@@ -3,6 +3,11 @@
 //!
 //! `Debug` is written by hand so that no error needs `T: Debug`
 //! (the item is shown as `..`).
+//!
+//! The enums are deliberately not `#[non_exhaustive]`: their variants are
+//! asyncio's exceptions (`QueueFull`, `QueueEmpty`, `QueueShutDown`), which
+//! a caller should be able to match exhaustively, and a new failure mode
+//! would be a change of semantics, so a major version, anyway.
 
 use std::error::Error;
 use std::fmt;

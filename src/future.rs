@@ -13,14 +13,16 @@ use std::task::{Context, Poll};
 
 use crate::error::{GetError, PutError};
 use crate::order::Order;
-use crate::queue::GenericQueue;
+use crate::queue_ref::QueueRef;
 use crate::state::Side;
 use crate::waiters::WaiterKey;
 
-/// The future of [`GenericQueue::put`]: resolves once the item is in the
+/// The future of [`GenericQueue::put`](crate::GenericQueue::put): resolves once the item is in the
 /// queue, or to a [`PutError`] holding it if the queue was shut down.
 ///
-/// Polling it again after it completed panics.
+/// Polling it again after it completed panics. It borrows the queue
+/// (`Put<'a, ..>`), or, made by [`put_owned`](crate::GenericQueue::put_owned),
+/// holds an `Arc` of it and is `'static` when `T` is.
 ///
 /// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
 /// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
@@ -44,16 +46,17 @@ use crate::waiters::WaiterKey;
 /// ```
 #[must_use = "futures do nothing unless polled; a dropped `Put` puts nothing"]
 pub struct Put<'a, T, O: Order<T>> {
-    queue: &'a GenericQueue<T, O>,
+    queue: QueueRef<'a, T, O>,
     /// `None` once the put completed.
     item: Option<T>,
     waiter: Option<WaiterKey>,
 }
 
-/// The future of [`GenericQueue::get`]: resolves to an item, or to a
+/// The future of [`GenericQueue::get`](crate::GenericQueue::get): resolves to an item, or to a
 /// [`GetError`] once the queue is shut down and empty.
 ///
-/// Polling it again after it completed panics.
+/// Polling it again after it completed panics. It borrows the queue, or,
+/// made by [`get_owned`](crate::GenericQueue::get_owned), holds an `Arc`.
 ///
 /// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
 /// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
@@ -78,15 +81,16 @@ pub struct Put<'a, T, O: Order<T>> {
 /// ```
 #[must_use = "futures do nothing unless polled; a dropped `Get` takes nothing"]
 pub struct Get<'a, T, O: Order<T>> {
-    queue: &'a GenericQueue<T, O>,
+    queue: QueueRef<'a, T, O>,
     done: bool,
     waiter: Option<WaiterKey>,
 }
 
-/// The future of [`GenericQueue::join`]: resolves once every item put has
+/// The future of [`GenericQueue::join`](crate::GenericQueue::join): resolves once every item put has
 /// been marked done.
 ///
-/// Polling it again after it completed panics.
+/// Polling it again after it completed panics. It borrows the queue, or,
+/// made by [`join_owned`](crate::GenericQueue::join_owned), holds an `Arc`.
 ///
 /// Rules: when polled, [`POLL-1`](crate::semantics#POLL-1), [`POLL-2`](crate::semantics#POLL-2),
 /// [`POLL-3`](crate::semantics#POLL-3), [`POLL-4`](crate::semantics#POLL-4),
@@ -108,7 +112,35 @@ pub struct Get<'a, T, O: Order<T>> {
 /// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Join<'a, T, O: Order<T>> {
-    queue: &'a GenericQueue<T, O>,
+    queue: QueueRef<'a, T, O>,
+    done: bool,
+    waiter: Option<WaiterKey>,
+}
+
+/// The future of [`GenericQueue::get_many`](crate::GenericQueue::get_many):
+/// waits for an item as [`Get`] does, then resolves to up to `max` items
+/// taken under one lock, or to a [`GetError`] once the queue is shut down
+/// and empty.
+///
+/// Polling it again after it completed panics.
+///
+/// Rules: [`MANY-1`](crate::semantics#MANY-1), [`MANY-3`](crate::semantics#MANY-3), and those of
+/// a [`Get`].
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let queue = aioqueue::Queue::new(0);
+/// for job in 1..=3 {
+///     queue.try_put(job).unwrap();
+/// }
+/// assert_eq!(queue.get_many(2).await, Ok(vec![1, 2]));
+/// assert_eq!(queue.get_many(2).await, Ok(vec![3]));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless polled; a dropped `GetMany` takes nothing"]
+pub struct GetMany<'a, T, O: Order<T>> {
+    queue: QueueRef<'a, T, O>,
+    max: usize,
     done: bool,
     waiter: Option<WaiterKey>,
 }
@@ -117,9 +149,10 @@ pub struct Join<'a, T, O: Order<T>> {
 impl<T, O: Order<T>> Unpin for Put<'_, T, O> {}
 impl<T, O: Order<T>> Unpin for Get<'_, T, O> {}
 impl<T, O: Order<T>> Unpin for Join<'_, T, O> {}
+impl<T, O: Order<T>> Unpin for GetMany<'_, T, O> {}
 
 impl<'a, T, O: Order<T>> Put<'a, T, O> {
-    pub(crate) fn new(queue: &'a GenericQueue<T, O>, item: T) -> Self {
+    pub(crate) fn new(queue: QueueRef<'a, T, O>, item: T) -> Self {
         // [POLL-1] built, not run: no lock taken, nothing registered.
         Put {
             queue,
@@ -168,17 +201,14 @@ impl<T, O: Order<T>> Put<'_, T, O> {
     pub fn cancel(mut self) -> Option<T> {
         // [CANCEL-8] a drop's bookkeeping [CANCEL-2] [CANCEL-3], woken
         // after unlocking [CANCEL-7]; the item is taken before `Drop` runs.
-        if let Some(waiter) = self.waiter.take() {
-            self.queue
-                .locked(|state, after| state.cancel(Side::Putters, waiter, after));
-        }
+        self.queue.leave(Side::Putters, &mut self.waiter);
         // [CANCEL-8] `None` once completed [CANCEL-4].
         self.item.take()
     }
 }
 
 impl<'a, T, O: Order<T>> Get<'a, T, O> {
-    pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+    pub(crate) fn new(queue: QueueRef<'a, T, O>) -> Self {
         // [POLL-1] built, not run: no lock taken, nothing registered.
         Get {
             queue,
@@ -188,8 +218,20 @@ impl<'a, T, O: Order<T>> Get<'a, T, O> {
     }
 }
 
+impl<'a, T, O: Order<T>> GetMany<'a, T, O> {
+    pub(crate) fn new(queue: QueueRef<'a, T, O>, max: usize) -> Self {
+        // [POLL-1] built, not run.
+        GetMany {
+            queue,
+            max,
+            done: false,
+            waiter: None,
+        }
+    }
+}
+
 impl<'a, T, O: Order<T>> Join<'a, T, O> {
-    pub(crate) fn new(queue: &'a GenericQueue<T, O>) -> Self {
+    pub(crate) fn new(queue: QueueRef<'a, T, O>) -> Self {
         // [POLL-1] built, not run: the count is read at the first poll [JOIN-1].
         Join {
             queue,
@@ -231,6 +273,27 @@ impl<T, O: Order<T>> Future for Get<'_, T, O> {
     }
 }
 
+impl<T, O: Order<T>> Future for GetMany<'_, T, O> {
+    type Output = Result<Vec<T>, GetError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        // [POLL-6] completed: polling again panics.
+        assert!(!this.done, "`GetMany` polled after completion");
+        // [MANY-3] asking for none: done at once, without the lock.
+        if this.max == 0 {
+            this.done = true;
+            return Poll::Ready(Ok(Vec::new()));
+        }
+        let (waiter, max) = (&mut this.waiter, this.max);
+        let poll = this
+            .queue
+            .locked(|state, after| state.poll_get_many(waiter, max, cx.waker(), after));
+        this.done = poll.is_ready();
+        poll
+    }
+}
+
 impl<T, O: Order<T>> Future for Join<'_, T, O> {
     type Output = ();
 
@@ -250,13 +313,7 @@ impl<T, O: Order<T>> Future for Join<'_, T, O> {
 
 impl<T, O: Order<T>> Drop for Put<'_, T, O> {
     fn drop(&mut self) {
-        // [CANCEL-1] [CANCEL-4] never polled, or done: no place, no lock.
-        // [CANCEL-2] [CANCEL-3] waiting or notified: leave the list, or pass
-        // the wakeup on; woken before `drop` returns [CANCEL-7].
-        if let Some(waiter) = self.waiter.take() {
-            self.queue
-                .locked(|state, after| state.cancel(Side::Putters, waiter, after));
-        }
+        self.queue.leave(Side::Putters, &mut self.waiter);
         // [CANCEL-7] [PANIC-6] The unput item is dropped after this, with the
         // lock released.
     }
@@ -264,13 +321,14 @@ impl<T, O: Order<T>> Drop for Put<'_, T, O> {
 
 impl<T, O: Order<T>> Drop for Get<'_, T, O> {
     fn drop(&mut self) {
-        // [CANCEL-1] [CANCEL-4] never polled, or done: no place, no lock.
-        // [CANCEL-2] [CANCEL-3] waiting or notified: leave the list, or pass
-        // the wakeup on; woken before `drop` returns [CANCEL-7].
-        if let Some(waiter) = self.waiter.take() {
-            self.queue
-                .locked(|state, after| state.cancel(Side::Getters, waiter, after));
-        }
+        self.queue.leave(Side::Getters, &mut self.waiter);
+    }
+}
+
+impl<T, O: Order<T>> Drop for GetMany<'_, T, O> {
+    fn drop(&mut self) {
+        // [MANY-1] cancelled as a `Get` is [CANCEL-2] [CANCEL-3].
+        self.queue.leave(Side::Getters, &mut self.waiter);
     }
 }
 
@@ -278,10 +336,7 @@ impl<T, O: Order<T>> Drop for Join<'_, T, O> {
     fn drop(&mut self) {
         // [CANCEL-5] waiting or notified: leave the list, or forget the
         // notification; never wakes anyone.
-        if let Some(waiter) = self.waiter.take() {
-            self.queue
-                .locked(|state, after| state.cancel(Side::Joiners, waiter, after));
-        }
+        self.queue.leave(Side::Joiners, &mut self.waiter);
     }
 }
 
@@ -321,6 +376,21 @@ impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
         f.debug_struct("Join")
             .field("waiting", &self.waiter.is_some())
             .field("place", &self.queue.place(Side::Joiners, self.waiter))
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, O: Order<T>> fmt::Debug for GetMany<'_, T, O> {
+    /// `GetMany { max: 8, waiting: true, place: Some(1), done: false, .. }`,
+    /// as for [`Put`].
+    ///
+    /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetMany")
+            .field("max", &self.max)
+            .field("waiting", &self.waiter.is_some())
+            .field("place", &self.queue.place(Side::Getters, self.waiter))
             .field("done", &self.done)
             .finish_non_exhaustive()
     }

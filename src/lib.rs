@@ -19,7 +19,17 @@
 //! | `_is_shutdown`, `_unfinished_tasks` | [`is_shutdown`](GenericQueue::is_shutdown), [`unfinished_tasks`](GenericQueue::unfinished_tasks) |
 //! | `len(q._getters)`, `len(q._putters)` | [`waiting_getters`](GenericQueue::waiting_getters), [`waiting_putters`](GenericQueue::waiting_putters), [`waiting_joiners`](GenericQueue::waiting_joiners) |
 //! | `repr(q)` | `Debug`: `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, joiners: 0, unfinished_tasks: 1, shutdown: false }` |
-//! | cancelling the task | dropping the future |
+//! | cancelling the task | dropping the future; [`Put::cancel`] also hands the item back |
+//!
+//! Beyond asyncio, the same operations driven other ways (each keeps the
+//! rules above):
+//!
+//! | for | aioqueue |
+//! |---|---|
+//! | plain threads | [`put_blocking`](GenericQueue::put_blocking), [`get_blocking`](GenericQueue::get_blocking), [`join_blocking`](GenericQueue::join_blocking), and their `_timeout` variants |
+//! | `'static` futures to store or spawn | [`put_owned`](GenericQueue::put_owned), [`get_owned`](GenericQueue::get_owned), [`join_owned`](GenericQueue::join_owned) on an `Arc` |
+//! | batches | [`try_get_many`](GenericQueue::try_get_many), [`get_many`](GenericQueue::get_many) |
+//! | a `Stream` (feature `stream`) | `stream()`, `into_stream()`: `GetStream` |
 //!
 //! # Example
 //!
@@ -60,19 +70,27 @@
 //!   operation ran it; the lock is not poisoned and the queue stays
 //!   consistent for every other task.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod after_unlock;
+mod blocking;
 mod error;
 mod future;
 mod order;
 mod queue;
+mod queue_ref;
 pub mod semantics;
 mod state;
+#[cfg(feature = "stream")]
+mod stream;
 mod sync;
 mod waiters;
 
 pub use error::{GetError, PutError, TaskDoneError, TryGetError, TryPutError};
-pub use future::{Get, Join, Put};
+pub use future::{Get, GetMany, Join, Put};
 pub use order::{Fifo, Lifo, Order, Priority};
 pub use queue::{GenericQueue, LifoQueue, PriorityQueue, Queue};
+#[cfg(feature = "stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
+pub use stream::GetStream;

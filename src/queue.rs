@@ -2,11 +2,13 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
-use crate::future::{Get, Join, Put};
+use crate::future::{Get, GetMany, Join, Put};
 use crate::order::{Fifo, Lifo, Order, Priority};
+use crate::queue_ref::QueueRef;
 use crate::state::{Side, State};
 use crate::sync::{self, Mutex, MutexGuard};
 use crate::waiters::WaiterKey;
@@ -275,7 +277,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
     /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7).
     pub fn put(&self, item: T) -> Put<'_, T, O> {
-        Put::new(self, item)
+        Put::new(QueueRef::Borrowed(self), item)
     }
 
     /// Puts an item into the queue if it is not full, without waiting
@@ -335,7 +337,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7),
     /// [`HIST-1`](crate::semantics#HIST-1).
     pub fn get(&self) -> Get<'_, T, O> {
-        Get::new(self)
+        Get::new(QueueRef::Borrowed(self))
     }
 
     /// Removes and returns an item if one is there, without waiting
@@ -416,7 +418,149 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-4`](crate::semantics#CANCEL-4),
     /// [`CANCEL-5`](crate::semantics#CANCEL-5).
     pub fn join(&self) -> Join<'_, T, O> {
-        Join::new(self)
+        Join::new(QueueRef::Borrowed(self))
+    }
+
+    /// [`put`](Self::put) through an `Arc`: the future holds the `Arc`
+    /// instead of borrowing the queue, so it is `'static` when `T` is and
+    /// can be stored or spawned. Everything else is `put`'s, [`Put::cancel`]
+    /// included.
+    ///
+    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`put`](Self::put).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// use std::sync::Arc;
+    ///
+    /// let queue = Arc::new(aioqueue::Queue::new(1));
+    /// let put: aioqueue::Put<'static, u32, _> = Arc::clone(&queue).put_owned(7);
+    /// put.await.unwrap();
+    /// assert_eq!(queue.try_get(), Ok(7));
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`put`](Self::put)'s: cancel safe, and [`Put::cancel`] hands the
+    /// item back.
+    pub fn put_owned<'a>(self: Arc<Self>, item: T) -> Put<'a, T, O>
+    where
+        Self: 'a,
+    {
+        Put::new(QueueRef::Shared(self), item)
+    }
+
+    /// [`get`](Self::get) through an `Arc`: the future holds the `Arc`, so
+    /// it is `'static` when `T` is.
+    ///
+    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`get`](Self::get).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// use std::sync::Arc;
+    ///
+    /// let queue = Arc::new(aioqueue::Queue::new(0));
+    /// let get = Arc::clone(&queue).get_owned(); // borrows nothing
+    /// queue.try_put("job").unwrap();
+    /// assert_eq!(get.await, Ok("job"));
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`get`](Self::get)'s: cancel safe; a wakeup it can no longer use
+    /// passes to the next getter.
+    pub fn get_owned<'a>(self: Arc<Self>) -> Get<'a, T, O>
+    where
+        Self: 'a,
+    {
+        Get::new(QueueRef::Shared(self))
+    }
+
+    /// [`join`](Self::join) through an `Arc`: the future holds the `Arc`, so
+    /// it is `'static` when `T` is.
+    ///
+    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`join`](Self::join).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// use std::sync::Arc;
+    ///
+    /// let queue = Arc::new(aioqueue::Queue::new(0));
+    /// queue.try_put(1).unwrap();
+    /// let join = Arc::clone(&queue).join_owned();
+    /// queue.try_get().unwrap();
+    /// queue.task_done().unwrap();
+    /// join.await;
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future only stops waiting.
+    pub fn join_owned<'a>(self: Arc<Self>) -> Join<'a, T, O>
+    where
+        Self: 'a,
+    {
+        Join::new(QueueRef::Shared(self))
+    }
+
+    /// Removes and returns up to `max` items, without waiting: successive
+    /// [`try_get`](Self::try_get)s under one lock, stopping when the queue
+    /// is empty. Each item taken wakes one waiting putter, as `try_get`
+    /// does, and the unfinished count is unchanged: call
+    /// [`task_done`](Self::task_done) once per item. An empty `Vec` if the
+    /// queue is empty (shut down or not) or `max` is `0`.
+    ///
+    /// Rules: [`MANY-2`](crate::semantics#MANY-2), [`MANY-3`](crate::semantics#MANY-3),
+    /// [`MANY-4`](crate::semantics#MANY-4).
+    ///
+    /// ```
+    /// let queue = aioqueue::LifoQueue::new(0);
+    /// for job in 1..=3 {
+    ///     queue.try_put(job).unwrap();
+    /// }
+    /// assert_eq!(queue.try_get_many(2), vec![3, 2]);
+    /// assert_eq!(queue.try_get_many(8), vec![1]);
+    /// assert!(queue.try_get_many(8).is_empty());
+    /// assert_eq!(queue.unfinished_tasks(), 3);
+    /// ```
+    pub fn try_get_many(&self, max: usize) -> Vec<T> {
+        self.locked(|state, after| state.take_many(max, after))
+    }
+
+    /// Waits for an item as [`get`](Self::get) does, then takes it and up
+    /// to `max - 1` more at once, as [`try_get_many`](Self::try_get_many)
+    /// does, under the same lock. Fails with [`GetError`](crate::GetError)
+    /// once the queue is shut down and empty. `max == 0` resolves at once to
+    /// an empty `Vec`, without looking at the queue (as tokio's `recv_many`).
+    ///
+    /// In asyncio terms: `[await q.get()]`, then `q.get_nowait()` until
+    /// `QueueEmpty` or `max` items, with no `await` in between.
+    ///
+    /// Rules: [`MANY-1`](crate::semantics#MANY-1), [`MANY-2`](crate::semantics#MANY-2),
+    /// [`MANY-3`](crate::semantics#MANY-3), [`MANY-4`](crate::semantics#MANY-4).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let queue = aioqueue::Queue::new(0);
+    /// let consumer = async { queue.get_many(10).await };
+    /// let producer = async {
+    ///     queue.try_put(1).unwrap();
+    ///     queue.try_put(2).unwrap();
+    /// };
+    /// let (batch, ()) = futures::join!(consumer, producer);
+    /// assert_eq!(batch, Ok(vec![1, 2]));
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`get`](Self::get): items leave the queue only in
+    /// the poll that returns them, and a wakeup the future can no longer use
+    /// passes to the next getter.
+    pub fn get_many(&self, max: usize) -> GetMany<'_, T, O> {
+        GetMany::new(QueueRef::Borrowed(self), max)
     }
 
     /// Shuts the queue down (asyncio's `shutdown()`).
@@ -566,6 +710,17 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// ```
     pub fn waiting_joiners(&self) -> usize {
         self.lock().counts().joiners
+    }
+
+    /// Takes a cancelled future out of its list, passing on a wakeup it can
+    /// no longer use; nothing if it holds no place.
+    pub(crate) fn leave(&self, side: Side, waiter: &mut Option<WaiterKey>) {
+        // [CANCEL-1] [CANCEL-4] never polled, or done: no place, no lock.
+        // [CANCEL-2] [CANCEL-3] [CANCEL-5] waiting or notified: leave the
+        // list, or pass the wakeup on; woken before this returns [CANCEL-7].
+        if let Some(waiter) = waiter.take() {
+            self.locked(|state, after| state.cancel(side, waiter, after));
+        }
     }
 
     /// A waiting future's place in its list, for the futures' `Debug`.

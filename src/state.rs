@@ -209,21 +209,50 @@ impl<T, O: Order<T>> State<T, O> {
         waker: &Waker,
         after: &mut AfterUnlock,
     ) -> Poll<Result<T, GetError>> {
+        // [GET-1] an item is there: take it as `try_get` does.
+        self.poll_get_with(waiter, waker, after, |state, after| {
+            state.try_get(after).map_err(|_| GetError)
+        })
+    }
+
+    /// One poll of `get_many(max)`: `get`'s loop, then up to `max` takes.
+    pub(crate) fn poll_get_many(
+        &mut self,
+        waiter: &mut Option<WaiterKey>,
+        max: usize,
+        waker: &Waker,
+        after: &mut AfterUnlock,
+    ) -> Poll<Result<Vec<T>, GetError>> {
+        // [MANY-1] the first item as `get` takes it, then more as `try_get`
+        // does, under this same lock.
+        self.poll_get_with(waiter, waker, after, |state, after| {
+            Ok(state.take_many(max, after))
+        })
+    }
+
+    /// `get`'s loop, with `take` for the body that runs once an item is there.
+    fn poll_get_with<R>(
+        &mut self,
+        waiter: &mut Option<WaiterKey>,
+        waker: &Waker,
+        after: &mut AfterUnlock,
+        take: impl FnOnce(&mut Self, &mut AfterUnlock) -> Result<R, GetError>,
+    ) -> Poll<Result<R, GetError>> {
         // [GET-5] still waiting: a spurious poll, which changes nothing.
         if !self.resume(Side::Getters, waiter, waker) {
             return Poll::Pending;
         }
-        // [GET-1] an item is there: take it as `try_get` does. [GET-4] Only
-        // this poll removes it; a notification carried none [CANCEL-6].
+        // [GET-1] an item is there: take it. [GET-4] Only this poll removes
+        // it; a notification carried none [CANCEL-6].
         if !self.items.is_empty() {
-            let result = self.try_get(after);
+            let result = take(self, after);
             if after.panicked() && !self.items.is_empty() {
-                // [PANIC-4] [STATE-13] `Ord` panicked with every item still
-                // there: this getter used its wakeup for nothing, so it
-                // passes it on.
+                // [PANIC-4] [MANY-4] [STATE-13] `Ord` panicked with items
+                // still there: this getter used its wakeup for nothing it
+                // keeps, so it passes it on.
                 wake_next(&mut self.waiting_getters, after);
             }
-            return Poll::Ready(result.map_err(|_| GetError));
+            return Poll::Ready(result);
         }
         // [GET-2] [SHUT-4] [SHUT-8] empty and shut down: fail; nothing
         // registers after shutdown [STATE-11].
@@ -234,6 +263,21 @@ impl<T, O: Order<T>> State<T, O> {
         // arrivals if this getter was notified and its item taken.
         *waiter = Some(self.waiting_getters.push_back(waker));
         Poll::Pending
+    }
+
+    /// Up to `max` successive `get_nowait`s: stops when the queue is empty,
+    /// or when `Ord` panicked.
+    pub(crate) fn take_many(&mut self, max: usize, after: &mut AfterUnlock) -> Vec<T> {
+        // [MANY-2] each take is a `try_get`: it wakes one putter and leaves
+        // the unfinished count alone.
+        let mut batch = Vec::with_capacity(max.min(self.items.len()));
+        while batch.len() < max {
+            match self.try_get(after) {
+                Ok(item) => batch.push(item),
+                Err(_) => break,
+            }
+        }
+        batch
     }
 
     /// A waiting or notified future was dropped. A notified `put`/`get` that

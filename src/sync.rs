@@ -7,6 +7,22 @@ pub(crate) use std::sync::{Mutex, MutexGuard};
 #[cfg(aioqueue_loom)]
 pub(crate) use loom::sync::{Mutex, MutexGuard};
 
+/// Parking for the blocking face (`src/blocking.rs`). loom has no timed
+/// park and models no time, so under loom a timed park is a plain park.
+#[cfg(not(aioqueue_loom))]
+pub(crate) mod thread {
+    pub(crate) use std::thread::{current, park, park_timeout, Thread};
+}
+
+#[cfg(aioqueue_loom)]
+pub(crate) mod thread {
+    pub(crate) use loom::thread::{current, park, Thread};
+
+    pub(crate) fn park_timeout(_: std::time::Duration) {
+        park();
+    }
+}
+
 use std::sync::PoisonError;
 #[cfg(not(aioqueue_loom))]
 use std::sync::TryLockError;

@@ -22,8 +22,8 @@ use std::sync::Arc;
 use std::task::Context;
 
 use aioqueue::{
-    Fifo, GenericQueue, Get, GetError, Join, Lifo, LifoQueue, Priority, PriorityQueue, Put,
-    PutError, Queue, TaskDoneError, TryGetError, TryPutError,
+    Fifo, GenericQueue, Get, GetError, GetMany, Join, Lifo, LifoQueue, Priority, PriorityQueue,
+    Put, PutError, Queue, TaskDoneError, TryGetError, TryPutError,
 };
 
 // ------------------------------------------------- compile-time checks
@@ -161,7 +161,16 @@ assert_value!(Join<'static, u64, Priority<u64>>: Send & Sync);
 assert_value!(Join<'static, NotSync, Fifo<NotSync>>: Send & Sync);
 assert_value!(Join<'static, NotSend, Fifo<NotSend>>: !Send & !Sync);
 
+assert_value!(GetMany<'static, u8, Fifo<u8>>: Send & Sync);
+assert_value!(GetMany<'static, NotSync, Fifo<NotSync>>: Send & Sync);
+assert_value!(GetMany<'static, NotSend, Fifo<NotSend>>: !Send & !Sync);
+#[cfg(feature = "stream")]
+assert_value!(aioqueue::GetStream<'static, u8, Fifo<u8>>: Send & Sync);
+#[cfg(feature = "stream")]
+assert_value!(aioqueue::GetStream<'static, NotSend, Fifo<NotSend>>: !Send & !Sync);
+
 // Never pinned through, whatever the item (docs/semantics.md POLL-7).
+assert_value!(GetMany<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
 assert_value!(Put<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
 assert_value!(Get<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
 assert_value!(Join<'static, PhantomPinned, Fifo<PhantomPinned>>: Unpin);
@@ -187,6 +196,16 @@ assert_value!(TaskDoneError: Error);
 assert_value!(PutError<NotDebug>: Error);
 assert_value!(TryPutError<NotDebug>: Error);
 assert_value!(PutError<NotSend>: !Send & !Sync);
+
+// The owned futures are 'static for a 'static item, and spawnable
+// (docs/semantics.md OWNED-1).
+const _: fn() = || {
+    let queue: Arc<Queue<String>> = todo!();
+    require_static(&Arc::clone(&queue).put_owned(String::new()));
+    require_static(&Arc::clone(&queue).get_owned());
+    require_static(&Arc::clone(&queue).join_owned());
+    require_send(&Arc::clone(&queue).get_owned());
+};
 
 // An `Arc<Queue<T>>` can be moved into `tokio::spawn`, and a task that
 // holds futures of all three kinds across awaits is Send.

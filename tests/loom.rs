@@ -646,3 +646,60 @@ fn join_waker_replaced_on_repoll_from_another_thread() {
     );
     ready.assert_both("the task_done came before the re-poll, and after");
 }
+
+#[test]
+fn blocked_thread_and_async_getter_race_two_puts() {
+    // docs/semantics.md BLOCK-1, BLOCK-2: a thread in `get_blocking` parks
+    // with loom's own park (src/sync.rs), in the same list as an async
+    // getter; whatever the interleaving, each gets one item, nobody is
+    // woken twice, and no wakeup is lost (loom reports a deadlock).
+    check("blocked_thread_and_async_getter_race_two_puts", || {
+        let queue = Arc::new(Queue::new(0));
+        let blocked = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.get_blocking())
+        };
+        let asynchronous = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.get()))
+        };
+        queue.try_put(1).unwrap();
+        queue.try_put(2).unwrap();
+        let got = vec![
+            blocked.join().unwrap().unwrap(),
+            asynchronous.join().unwrap().unwrap(),
+        ];
+        assert_eq!(sorted(got), vec![1, 2]);
+        assert_counts(&queue, 0, 2, false);
+    });
+}
+
+#[test]
+fn blocked_putter_races_a_get_and_shutdown() {
+    // docs/semantics.md BLOCK-1, PUT-2, SHUT-3: a thread blocked in
+    // `put_blocking` on a full queue either gets the slot a get frees or
+    // fails with its item back, never both and never lost.
+    check("blocked_putter_races_a_get_and_shutdown", || {
+        let queue = Arc::new(Queue::new(1));
+        queue.try_put(1).unwrap();
+        let blocked = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.put_blocking(2))
+        };
+        let getter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.try_get())
+        };
+        queue.shutdown();
+        let put = blocked.join().unwrap();
+        let got = getter.join().unwrap();
+        assert_eq!(got, Ok(1), "the item was there before the shutdown");
+        let mut items = vec![1];
+        match put {
+            Ok(()) => items.extend(queue.try_get().ok()),
+            Err(PutError(back)) => items.push(back),
+        }
+        assert_eq!(sorted(items), vec![1, 2], "no item lost or duplicated");
+        assert!(queue.is_shutdown());
+    });
+}

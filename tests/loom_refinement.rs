@@ -211,7 +211,7 @@ fn run_task(
 ) -> Vec<End> {
     let mut ends = Vec::new();
     for (&op, &mark) in program.iter().zip(marks) {
-        let mut future = subject.start(op);
+        let mut future = subject.start_for(op, t);
         let end = loop {
             let waker = gates.fresh_waker(t);
             let polled = future.as_mut().poll(&mut Context::from_waker(&waker));

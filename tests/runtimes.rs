@@ -104,7 +104,7 @@ impl Rng {
 
     /// `true` with probability 1/n.
     fn one_in(&mut self, n: u64) -> bool {
-        self.next().is_multiple_of(n)
+        self.next() % n == 0
     }
 }
 

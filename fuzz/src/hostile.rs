@@ -250,7 +250,9 @@ impl Provoked {
 #[derive(Clone, Copy, Debug, Default)]
 struct Expect {
     wake_getter: bool,
-    wake_putter: bool,
+    /// Putters to wake, front of the line first: one per item got (a
+    /// batch gets several, MANY-2).
+    wake_putters: usize,
     delta: (isize, isize),
     all: bool,
 }
@@ -300,11 +302,11 @@ impl<'q> Run<'q> {
                 "wakes after {what}: getters then putters, in line"
             );
         } else {
-            let mut expected: Vec<usize> =
-                [(expect.wake_getter, &line.0), (expect.wake_putter, &line.1)]
-                    .into_iter()
-                    .filter_map(|(wake, line)| wake.then(|| line.first().copied()).flatten())
-                    .collect();
+            let getters = usize::from(expect.wake_getter);
+            let mut expected: Vec<usize> = (line.0.iter().take(getters))
+                .chain(line.1.iter().take(expect.wake_putters))
+                .copied()
+                .collect();
             let mut sorted = woken.clone();
             expected.sort_unstable();
             sorted.sort_unstable();
@@ -316,13 +318,13 @@ impl<'q> Run<'q> {
         let expected = if expect.all {
             (0, 0)
         } else {
-            let next = |count: usize, delta: isize, wake: bool| {
+            let next = |count: usize, delta: isize, wakes: usize| {
                 let count = count.checked_add_signed(delta).expect("a list below zero");
-                count - usize::from(wake && count > 0)
+                count - wakes.min(count)
             };
             (
-                next(before.0, expect.delta.0, expect.wake_getter),
-                next(before.1, expect.delta.1, expect.wake_putter),
+                next(before.0, expect.delta.0, usize::from(expect.wake_getter)),
+                next(before.1, expect.delta.1, expect.wake_putters),
             )
         };
         assert_eq!(
@@ -398,6 +400,33 @@ impl<'q> Run<'q> {
             // PANIC-4: every item is still there.
             Err(HostilePanic::Ord) => assert!(self.in_queue.len() > 1, "a pop compared"),
             Err(HostilePanic::Drop) => panic!("try_get dropped an item"),
+        }
+    }
+
+    /// MANY-2: up to `max` takes under one lock, each waking a putter.
+    /// MANY-4: an `Ord` panic ends the batch; the items it had taken were
+    /// dropped while unwinding, and every other item is still there.
+    fn try_get_many(&mut self, max: usize) {
+        let before = self.in_queue.len();
+        match self.provoked.saw(catch(|| self.queue.try_get_many(max))) {
+            Ok(batch) => {
+                assert_eq!(batch.len(), max.min(before), "try_get_many: min(max, len)");
+                batch.into_iter().for_each(|item| self.got(item));
+            }
+            Err(HostilePanic::Ord) => {
+                let taken: Vec<usize> = {
+                    let live = self.control.live.borrow();
+                    let gone = self.in_queue.iter().filter(|id| !live.contains(id));
+                    gone.copied().collect()
+                };
+                assert!(taken.len() < max, "the batch stopped at the panic");
+                for id in &taken {
+                    self.in_queue.remove(id);
+                }
+                self.expect.wake_putters += taken.len();
+                assert!(self.in_queue.len() > 1, "a pop compared");
+            }
+            Err(HostilePanic::Drop) => panic!("try_get_many dropped an item"),
         }
     }
 
@@ -531,7 +560,7 @@ impl<'q> Run<'q> {
             if getter {
                 self.expect.wake_getter = !self.in_queue.is_empty();
             } else {
-                self.expect.wake_putter = !self.full();
+                self.expect.wake_putters = usize::from(!self.full());
             }
         }
         match self.provoked.saw(catch(|| drop(slot))) {
@@ -600,7 +629,7 @@ impl<'q> Run<'q> {
 
     /// An item got: the first waiting putter is woken (TRYGET-2).
     fn got(&mut self, item: Hostile) {
-        self.expect.wake_putter = true;
+        self.expect.wake_putters += 1;
         assert!(
             self.in_queue.remove(&item.id),
             "got item {} that is not in the queue",
@@ -801,7 +830,7 @@ pub fn provoke(data: &[u8]) -> Provoked {
             14 if code == 14 => run.shutdown(),
             15 if code == 15 => run.shutdown_immediate(),
             14 => run.try_put(bytes.below(256) as u8),
-            _ => run.try_get(),
+            _ => run.try_get_many(bytes.below(4)),
         });
     }
     run.settle();

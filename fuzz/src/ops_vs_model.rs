@@ -96,7 +96,10 @@ pub fn decode(data: &[u8]) -> Input {
 fn operation(verb: u8, bytes: &mut Bytes<'_>) -> Op {
     match verb {
         0..=7 => Op::Put(item(bytes)),
-        8..=14 => Op::Get,
+        8..=12 => Op::Get,
+        // [MANY-1] [MANY-2] [MANY-3] batches of 0 to 3.
+        13 => Op::GetMany(count(bytes)),
+        14 => Op::TryGetMany(count(bytes)),
         15..=17 => Op::TryPut(item(bytes)),
         18..=20 => Op::TryGet,
         21..=24 => Op::TaskDone,
@@ -105,6 +108,11 @@ fn operation(verb: u8, bytes: &mut Bytes<'_>) -> Op {
         30 => Op::Shutdown,
         _ => Op::ShutdownImmediate,
     }
+}
+
+/// A batch size, 0 to 3.
+fn count(bytes: &mut Bytes<'_>) -> usize {
+    usize::from(bytes.byte().unwrap_or(0) % 4)
 }
 
 /// The key; equal bytes make items that tie, and the decoder tags every put

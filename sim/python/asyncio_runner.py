@@ -102,7 +102,9 @@ class Item:
 KINDS = ("fifo", "lifo", "priority")
 
 # Op codes. Ops are tuples (code, argument, canonical text).
-PUT, TRY_PUT, GET, TRY_GET, TASK_DONE, JOIN, SHUTDOWN, SHUTDOWN_IMMEDIATE, YIELD, CANCEL = range(10)
+(PUT, TRY_PUT, GET, TRY_GET, TASK_DONE, JOIN, SHUTDOWN, SHUTDOWN_IMMEDIATE, YIELD, CANCEL,
+ GET_MANY, TRY_GET_MANY) = range(12)
+COUNT_OPS = {"get_many": GET_MANY, "try_get_many": TRY_GET_MANY}
 NO_ARG_OPS = {
     "get": GET,
     "try_get": TRY_GET,
@@ -129,6 +131,10 @@ def parse_op(text, task, ntasks):
         if rest:
             raise ParseError(f"`{name}` takes no argument, found `{rest[0]}`")
         return (NO_ARG_OPS[name], None, name)
+    if name in COUNT_OPS:
+        if len(rest) != 1 or not NUMBER_RE.fullmatch(rest[0]):
+            raise ParseError(f"`{name}` needs a count, as in `{name} 2`, in `{text.strip()}`")
+        return (COUNT_OPS[name], int(rest[0]), f"{name} {int(rest[0])}")
     if name in ("put", "try_put", "cancel"):
         if not rest:
             example = "cancel 1" if name == "cancel" else f"{name} 1a"
@@ -323,6 +329,21 @@ async def body(run, t, qmod):
                     result = "Empty"
                 except QueueShutDown:
                     result = "GetShutDown"
+            elif code in (GET_MANY, TRY_GET_MANY):
+                # aioqueue's batch gets, as asyncio code with no await
+                # between the gets (docs/semantics.md, MANY-1..3).
+                batch = []
+                try:
+                    if code == GET_MANY and arg > 0:
+                        batch.append((await q.get()).text)
+                    while len(batch) < arg:
+                        batch.append(q.get_nowait().text)
+                except (QueueEmpty, QueueShutDown):
+                    pass
+                if code == GET_MANY and arg > 0 and not batch:
+                    result = "GetShutDown"
+                else:
+                    result = f"batch [{', '.join(batch)}]"
             elif code == TASK_DONE:
                 try:
                     q.task_done()

@@ -199,7 +199,10 @@ impl Example {
                 "cancelled".to_string()
             };
         }
-        let is_try = matches!(step.op, Some(Op::TryPut(_) | Op::TryGet));
+        let is_try = matches!(
+            step.op,
+            Some(Op::TryPut(_) | Op::TryGet | Op::TryGetMany(_))
+        );
         match (&step.outcome.result, step.outcome.waits_at) {
             (None, Some((list, place))) => {
                 let role = list.role();
@@ -219,6 +222,14 @@ fn rust_result(result: &OpResult, is_try: bool) -> String {
         OpResult::Drained(items) => {
             let items: Vec<String> = items.iter().map(ToString::to_string).collect();
             format!("[{}]", items.join(", "))
+        }
+        OpResult::Batch(items) => {
+            let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+            if is_try {
+                format!("[{}]", items.join(", "))
+            } else {
+                format!("Ok([{}])", items.join(", "))
+            }
         }
         OpResult::Full(item) => format!("Err(Full({item}))"),
         OpResult::PutShutDown(item) if is_try => format!("Err(ShutDown({item}))"),

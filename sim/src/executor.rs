@@ -212,8 +212,7 @@ impl<'q> Executor<'q> {
             (!started || task.woken).then_some(Action::Poll(t)),
             waiting.then_some(Action::Spurious(t)),
             waiting.then_some(Action::FreshWaker(t)),
-            (started || matches!(op, Some(Op::Put(_) | Op::Get | Op::Join)))
-                .then_some(Action::Drop(t)),
+            (started || op.is_some_and(Op::can_wait)).then_some(Action::Drop(t)),
         ]
         .into_iter()
         .flatten()
@@ -257,7 +256,7 @@ impl<'q> Executor<'q> {
                     // Each operation gets wakers of its own: a wake through
                     // an earlier operation's waker is a stale registration.
                     task.renew_waker(t, log);
-                    task.future = Some(subject.start(op));
+                    task.future = Some(subject.start_for(op, t));
                 }
                 if let Action::FreshWaker(_) = action {
                     task.renew_waker(t, log);
@@ -279,7 +278,10 @@ impl<'q> Executor<'q> {
             }
             Action::Drop(_) => {
                 // A never-polled future is made and cancelled at once.
-                let future = task.future.take().unwrap_or_else(|| subject.start(op));
+                let future = task
+                    .future
+                    .take()
+                    .unwrap_or_else(|| subject.start_for(op, t));
                 handed_back = cancel(future, op, t);
                 task.next_op();
             }

@@ -175,6 +175,25 @@ pub fn test_families() -> Vec<Family> {
         .kinds(&[Kind::Fifo])
         .per_wait(1, 0),
         tie_family().per_wait(1, 0),
+        // MANY-1, MANY-2, MANY-3: batch gets against puts, a shutdown, and
+        // one another, over every kind.
+        Family::new(
+            "batch gets: 2 tasks x up to 3 ops",
+            2,
+            1..=3,
+            vec![PUT, Op::GetMany(2), Op::TryGetMany(2), Op::Shutdown],
+        )
+        .per_wait(1, 0),
+        // MANY-2: one batch wakes one waiting putter per item it takes.
+        Family::new(
+            "batch gets + 2 waiting putters: 1 x 1-2 ops",
+            1,
+            1..=2,
+            vec![Op::GetMany(2), Op::TryGetMany(3), Op::Get, Op::Shutdown],
+        )
+        .with_fixed(vec![vec![PUT, PUT], vec![PUT], vec![PUT]])
+        .maxsizes(&[2])
+        .per_wait(1, 0),
     ]
 }
 

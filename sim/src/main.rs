@@ -68,8 +68,9 @@ usage:
       --check: only compare, exit 1 if a table differs
 
 scenarios: `fifo|lifo|priority maxsize=N | <task 0 ops> | <task 1 ops> ...`,
-  ops separated by commas: put X, try_put X, get, try_get, task_done, join,
-  shutdown, shutdown_immediate, yield, cancel N (Task.cancel() of task N).
+  ops separated by commas: put X, try_put X, get, try_get, get_many N,
+  try_get_many N, task_done, join, shutdown, shutdown_immediate, yield,
+  cancel N (Task.cancel() of task N).
   An item X is a key and an optional letter comparisons ignore: 1, 1a, 1b.
 schedules: p0 (poll task 0), s0 (poll it again, same waker), f0 (again,
   new waker), d0 (drop its future: cancel)";

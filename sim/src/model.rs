@@ -64,6 +64,8 @@ pub enum OpResult {
     Item(Item),
     /// `shutdown_immediate` returned these items, in get order.
     Drained(Vec<Item>),
+    /// `get_many` or `try_get_many` returned these items, in get order.
+    Batch(Vec<Item>),
     /// `try_put` failed: full (`QueueFull`); the item is handed back.
     Full(Item),
     /// `put`/`try_put` failed: shut down (`QueueShutDown`); the item is handed back.
@@ -436,6 +438,23 @@ impl Model {
                 self.wait(task, List::Getters);
                 None
             }
+            Op::GetMany(max) => {
+                // `get`'s loop, then up to `max` `get_nowait`s. [MANY-1]
+                if max == 0 {
+                    // [MANY-3] nothing asked, nothing looked at.
+                    return Some(OpResult::Batch(Vec::new()));
+                }
+                if !self.is_empty() {
+                    return Some(self.get_nowait_many(max, woken));
+                }
+                if self.shutdown {
+                    return Some(OpResult::GetShutDown);
+                }
+                self.wait(task, List::Getters);
+                None
+            }
+            // [MANY-2]
+            Op::TryGetMany(max) => Some(self.get_nowait_many(max, woken)),
             Op::TaskDone => Some(self.task_done(woken)),
             Op::Join => {
                 // Wait only while tasks are unfinished. [JOIN-1, JOIN-2]
@@ -459,6 +478,18 @@ impl Model {
             // asks for is an event of its own (`cancel`).
             Op::Cancel(_) => Some(OpResult::Ok),
         }
+    }
+
+    /// Up to `max` `get_nowait`s, stopping at `QueueEmpty`. [MANY-2]
+    fn get_nowait_many(&mut self, max: usize, woken: &mut Vec<TaskId>) -> OpResult {
+        let mut batch = Vec::new();
+        while batch.len() < max {
+            match self.get_nowait(woken) {
+                OpResult::Item(item) => batch.push(item),
+                _ => break,
+            }
+        }
+        OpResult::Batch(batch)
     }
 
     /// `put_nowait`. [TRYPUT-1..3]

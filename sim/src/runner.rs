@@ -399,7 +399,7 @@ fn account_for_items(report: &RunReport, remaining: Vec<Item>) -> Result<(), Str
             match (op, result) {
                 (Op::Put(item) | Op::TryPut(item), Some(OpResult::Ok)) => put.push(*item),
                 (_, Some(OpResult::Item(item))) => out.push(*item),
-                (_, Some(OpResult::Drained(items))) => out.extend(items),
+                (_, Some(OpResult::Drained(items) | OpResult::Batch(items))) => out.extend(items),
                 _ => {}
             }
         }
@@ -451,6 +451,7 @@ pub fn describe(result: &OpResult) -> String {
         OpResult::Ok => "ok".into(),
         OpResult::Item(item) => item.to_string(),
         OpResult::Drained(items) => format!("drained {items:?}"),
+        OpResult::Batch(items) => format!("{items:?}"),
         OpResult::Full(_) => "Full".into(),
         OpResult::PutShutDown(_) | OpResult::GetShutDown => "ShutDown".into(),
         OpResult::Empty => "Empty".into(),

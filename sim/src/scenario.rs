@@ -131,6 +131,10 @@ pub enum Op {
     Get,
     /// `try_get()`
     TryGet,
+    /// `get_many(max).await`
+    GetMany(usize),
+    /// `try_get_many(max)`
+    TryGetMany(usize),
     /// `task_done()`
     TaskDone,
     /// `join().await`
@@ -165,6 +169,17 @@ impl Op {
         ]
     }
 
+    /// Whether the operation is a future that can wait in a list: `put`,
+    /// `get`, `get_many` and `join`.
+    pub fn can_wait(self) -> bool {
+        matches!(self, Op::Put(_) | Op::Get | Op::GetMany(_) | Op::Join)
+    }
+
+    /// Whether the operation is a future that can wait in the getters.
+    pub fn is_waiting_get(self) -> bool {
+        matches!(self, Op::Get | Op::GetMany(_))
+    }
+
     /// Whether the operation carries an item.
     pub fn item(self) -> Option<Item> {
         match self {
@@ -181,6 +196,8 @@ impl fmt::Display for Op {
             Op::TryPut(item) => write!(f, "try_put {item}"),
             Op::Get => f.write_str("get"),
             Op::TryGet => f.write_str("try_get"),
+            Op::GetMany(max) => write!(f, "get_many {max}"),
+            Op::TryGetMany(max) => write!(f, "try_get_many {max}"),
             Op::TaskDone => f.write_str("task_done"),
             Op::Join => f.write_str("join"),
             Op::Shutdown => f.write_str("shutdown"),
@@ -212,6 +229,15 @@ impl FromStr for Op {
         let op = match name {
             "put" => return item().map(Op::Put),
             "try_put" => return item().map(Op::TryPut),
+            "get_many" | "try_get_many" => {
+                return match argument.map(str::parse) {
+                    Some(Ok(max)) if name == "get_many" => Ok(Op::GetMany(max)),
+                    Some(Ok(max)) => Ok(Op::TryGetMany(max)),
+                    _ => Err(ParseError::new(format!(
+                        "`{name}` needs a count, as in `{name} 2`, in `{text}`"
+                    ))),
+                }
+            }
             "cancel" => {
                 return match argument.map(str::parse) {
                     Some(Ok(task)) => Ok(Op::Cancel(task)),

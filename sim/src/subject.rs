@@ -12,12 +12,14 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use aioqueue::{
-    GenericQueue, GetError, LifoQueue, Order, PriorityQueue, PutError, Queue, TryGetError,
-    TryPutError,
+    GenericQueue, GetError, GetStream, LifoQueue, Order, PriorityQueue, PutError, Queue,
+    TryGetError, TryPutError,
 };
+use futures_core::stream::{FusedStream, Stream};
 
 use crate::model::{Comparison, Observation, OpResult};
 use crate::scenario::{Item, Kind, Op};
@@ -44,6 +46,12 @@ pub trait Subject {
     /// The future of `op` on this queue. Like the API's futures, it does
     /// nothing until polled.
     fn start(&self, op: Op) -> OpFuture<'_>;
+    /// The future of `op` for task `task`, through the face of the API
+    /// that task uses ([`face_of`]). By default, [`start`](Self::start).
+    fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
+        let _ = task;
+        self.start(op)
+    }
     /// The counts, read through `maxsize`, `len`, `is_empty`, `is_full`,
     /// `unfinished_tasks`, `is_shutdown` and `waiting_getters`,
     /// `waiting_putters`, `waiting_joiners`.
@@ -52,21 +60,44 @@ pub trait Subject {
     fn drain(&self) -> Vec<Item>;
 }
 
-/// Makes the queue a scenario asks for.
+/// Makes the queue a scenario asks for, in an `Arc`, so that every face
+/// of the API can be driven ([`face_of`]).
 pub fn new_subject(kind: Kind, maxsize: usize) -> Box<dyn Subject> {
     match kind {
-        Kind::Fifo => Box::new(Queue::<Ranked>::new(maxsize)),
-        Kind::Lifo => Box::new(LifoQueue::<Ranked>::new(maxsize)),
-        Kind::Priority => Box::new(PriorityQueue::<Ranked>::new(maxsize)),
+        Kind::Fifo => Box::new(Arc::new(Queue::<Ranked>::new(maxsize))),
+        Kind::Lifo => Box::new(Arc::new(LifoQueue::<Ranked>::new(maxsize))),
+        Kind::Priority => Box::new(Arc::new(PriorityQueue::<Ranked>::new(maxsize))),
     }
 }
 
 /// The queue a scenario asks for, to share between threads.
-pub fn shared_subject(kind: Kind, maxsize: usize) -> std::sync::Arc<dyn Subject + Send + Sync> {
+pub fn shared_subject(kind: Kind, maxsize: usize) -> Arc<dyn Subject + Send + Sync> {
     match kind {
-        Kind::Fifo => std::sync::Arc::new(Queue::<Ranked>::new(maxsize)),
-        Kind::Lifo => std::sync::Arc::new(LifoQueue::<Ranked>::new(maxsize)),
-        Kind::Priority => std::sync::Arc::new(PriorityQueue::<Ranked>::new(maxsize)),
+        Kind::Fifo => Arc::new(Arc::new(Queue::<Ranked>::new(maxsize))),
+        Kind::Lifo => Arc::new(Arc::new(LifoQueue::<Ranked>::new(maxsize))),
+        Kind::Priority => Arc::new(Arc::new(PriorityQueue::<Ranked>::new(maxsize))),
+    }
+}
+
+/// The faces of the API through which a task's waiting operations run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Face {
+    /// `put`, `get`, `get_many`, `join`: futures that borrow the queue.
+    Borrowed,
+    /// `put_owned`, `get_owned`, `join_owned`: futures that hold an `Arc`.
+    Owned,
+    /// `get` as the next item of `stream()`; the rest borrowed.
+    Stream,
+}
+
+/// The face task `task` uses: tasks 0, 3, ... borrow; 1, 4, ... own; 2,
+/// 5, ... get through a stream. Every scenario of two tasks or more thus
+/// judges a second face, and of three tasks all three, against the model.
+pub fn face_of(task: usize) -> Face {
+    match task % 3 {
+        0 => Face::Borrowed,
+        1 => Face::Owned,
+        _ => Face::Stream,
     }
 }
 
@@ -313,6 +344,16 @@ fn get_result(result: Result<Ranked, GetError>) -> OpResult {
     }
 }
 
+fn batch_result(result: Result<Vec<Ranked>, GetError>) -> OpResult {
+    match result {
+        Ok(items) => OpResult::Batch(items.into_iter().map(|i| i.0).collect()),
+        Err(error) => {
+            GET_SHUT_DOWN.check(&error, || true);
+            OpResult::GetShutDown
+        }
+    }
+}
+
 fn join_result((): ()) -> OpResult {
     OpResult::Ok
 }
@@ -330,6 +371,14 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, 
                 map: get_result,
                 cancel: dropped,
             }),
+            Op::GetMany(max) => Box::pin(Mapped {
+                future: self.get_many(max),
+                map: batch_result,
+                cancel: dropped,
+            }),
+            Op::TryGetMany(max) => Box::pin(Deferred(Some(Box::new(move || {
+                OpResult::Batch(self.try_get_many(max).into_iter().map(|i| i.0).collect())
+            })))),
             Op::Join => Box::pin(Mapped {
                 future: self.join(),
                 map: join_result,
@@ -359,6 +408,18 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, 
             Op::Yield => Box::pin(YieldOnce(false)),
             // A request to the scheduler (see `Op::Cancel`): nothing to run.
             Op::Cancel(_) => Box::pin(Deferred(Some(Box::new(|| OpResult::Ok)))),
+        }
+    }
+
+    fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
+        match (face_of(task), op) {
+            // [STREAM-1] [STREAM-2] a get is the stream's next item.
+            (Face::Stream, Op::Get) => Box::pin(Mapped {
+                future: NextItem(self.stream()),
+                map: next_result,
+                cancel: dropped,
+            }),
+            _ => self.start(op),
         }
     }
 
@@ -398,6 +459,79 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, 
         );
         std::iter::from_fn(|| self.try_get().ok().map(|i| i.0)).collect()
     }
+}
+
+/// The queue in an `Arc`: task `t` runs through [`face_of`]`(t)`, the owned
+/// futures included.
+impl<O: Order<Ranked> + Send + Sync + 'static> Subject for Arc<GenericQueue<Ranked, O>> {
+    fn start(&self, op: Op) -> OpFuture<'_> {
+        (**self).start(op)
+    }
+
+    fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
+        let owned = Arc::clone(self);
+        match (face_of(task), op) {
+            // [OWNED-1] the same futures, holding the `Arc`.
+            (Face::Owned, Op::Put(item)) => Box::pin(Mapped {
+                future: owned.put_owned(Ranked(item)),
+                map: put_result,
+                cancel: |put| put.cancel().map(|item| item.0),
+            }),
+            (Face::Owned, Op::Get) => Box::pin(Mapped {
+                future: owned.get_owned(),
+                map: get_result,
+                cancel: dropped,
+            }),
+            (Face::Owned, Op::Join) => Box::pin(Mapped {
+                future: owned.join_owned(),
+                map: join_result,
+                cancel: dropped,
+            }),
+            _ => (**self).start_for(op, task),
+        }
+    }
+
+    fn observe(&self) -> Observation {
+        (**self).observe()
+    }
+
+    fn drain(&self) -> Vec<Item> {
+        (**self).drain()
+    }
+}
+
+/// The next item of a stream, as a future; `Debug` is the stream's.
+struct NextItem<S>(S);
+
+impl<T, O: Order<T>> Future for NextItem<GetStream<'_, T, O>> {
+    type Output = Option<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let next = Pin::new(&mut self.0).poll_next(cx);
+        if let Poll::Ready(None) = next {
+            // [STREAM-3] ended, it stays ended.
+            assert!(
+                self.0.is_terminated(),
+                "an ended GetStream is not terminated"
+            );
+            assert!(
+                matches!(Pin::new(&mut self.0).poll_next(cx), Poll::Ready(None)),
+                "an ended GetStream yielded again"
+            );
+        }
+        next
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for NextItem<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+fn next_result(next: Option<Ranked>) -> OpResult {
+    // [STREAM-2] `None` where a get fails: shut down and empty.
+    next.map_or(OpResult::GetShutDown, |item| OpResult::Item(item.0))
 }
 
 /// An operation that runs its body at its first poll, not when it is made:

@@ -148,6 +148,20 @@ fn three_tasks_with_join_and_task_done_every_schedule() {
 }
 
 #[test]
+fn batch_gets_every_schedule() {
+    // 4 operations: 4 + 16 + 64 programs; 3 kinds, maxsize 0 and 1.
+    explore_family(
+        &family("batch gets: 2 tasks x up to 3 ops"),
+        multisets(84, 2) * 3 * 2,
+    );
+    // 4 operations: 4 + 16 programs for the one varying task; 3 kinds.
+    explore_family(
+        &family("batch gets + 2 waiting putters: 1 x 1-2 ops"),
+        20 * 3,
+    );
+}
+
+#[test]
 fn ties_every_schedule() {
     explore_family(&family("ties: 2 tasks x up to 3 ops"), multisets(84, 2) * 2);
 }

@@ -18,6 +18,8 @@ fn op() -> impl Strategy<Value = Op> {
         item().prop_map(Op::TryPut),
         Just(Op::Get),
         Just(Op::TryGet),
+        (0usize..4).prop_map(Op::GetMany),
+        (0usize..4).prop_map(Op::TryGetMany),
         Just(Op::TaskDone),
         Just(Op::Join),
         Just(Op::Shutdown),

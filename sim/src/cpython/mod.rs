@@ -209,11 +209,13 @@ fn coverage(report: &RunReport) -> Coverage {
             .filter(|(a, b)| a.key == b.key)
             .count() as u64;
         match (step.action, step.op, &step.outcome.result) {
-            (Action::Drop(_), Some(Op::Get | Op::Put(_) | Op::Join), _) if step.was_notified => {
+            (Action::Drop(_), Some(op), _) if op.can_wait() && step.was_notified => {
                 covered.cancelled_notified += 1
             }
             (Action::Drop(_), _, _) => covered.cancelled_waiting += 1,
-            (Action::Poll(_), Some(Op::Get | Op::Put(_)), None) if step.was_notified => {
+            (Action::Poll(_), Some(Op::Get | Op::GetMany(_) | Op::Put(_)), None)
+                if step.was_notified =>
+            {
                 covered.lost_races += 1
             }
             (

@@ -81,6 +81,9 @@ pub fn show(result: &OpResult) -> String {
         OpResult::Drained(items) => {
             format!("drained [{}]", join(items.iter().map(ToString::to_string)))
         }
+        OpResult::Batch(items) => {
+            format!("batch [{}]", join(items.iter().map(ToString::to_string)))
+        }
         OpResult::Full(_) => "Full".to_string(),
         OpResult::PutShutDown(_) => "PutShutDown".to_string(),
         OpResult::Empty => "Empty".to_string(),

@@ -73,11 +73,6 @@ impl Plan {
     }
 }
 
-/// Whether an operation can wait, and so can be marked.
-pub fn can_wait(op: Op) -> bool {
-    matches!(op, Op::Put(_) | Op::Get | Op::Join)
-}
-
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.scenario;
@@ -148,7 +143,7 @@ impl FromStr for Plan {
                         "t{t}: `{op}` has no place in a plan (threads cancel by marks)"
                     )));
                 }
-                if marks[t][i] != Mark::Run && !can_wait(op) {
+                if marks[t][i] != Mark::Run && !op.can_wait() {
                     return Err(ParseError::new(format!(
                         "t{t}: `{op}` never waits, so it takes no mark"
                     )));
@@ -218,12 +213,14 @@ pub fn loom_plans() -> Vec<Plan> {
 }
 
 /// A random plan for `stress`: 1 to `max_tasks` tasks of 1 to `max_ops`
-/// operations (no `yield`, no `cancel`), any kind, maxsize 0 to 3; a third
+/// operations (no `yield`, no `cancel`; batch gets of 2), any kind, maxsize 0 to 3; a third
 /// of the waiting operations marked, the marks equally likely.
 pub fn random_plan(rng: &mut SplitMix64, max_tasks: usize, max_ops: usize) -> Plan {
     let kind = Kind::ALL[rng.below(Kind::ALL.len())];
     let maxsize = rng.below(4);
-    let ops = crate::families::queue_ops();
+    // [MANY-1] [MANY-2] batch gets race the rest on real threads too.
+    let mut ops = crate::families::queue_ops();
+    ops.extend([Op::GetMany(2), Op::TryGetMany(2)]);
     let marks = [Mark::DropAfterPending, Mark::DropWhenWoken, Mark::Timeout];
     let mut plan = Plan {
         scenario: Scenario {
@@ -244,7 +241,7 @@ pub fn random_plan(rng: &mut SplitMix64, max_tasks: usize, max_ops: usize) -> Pl
             .collect();
         let program_marks = program
             .iter()
-            .map(|&op| match can_wait(op) && rng.below(3) == 0 {
+            .map(|&op| match op.can_wait() && rng.below(3) == 0 {
                 true => marks[rng.below(marks.len())],
                 false => Mark::Run,
             })

@@ -332,7 +332,7 @@ async fn run_task(
             invoked: run.tick(),
             pendings: 0,
         };
-        let mut future = subject.start(op);
+        let mut future = subject.start_for(op, part.task);
         let mut repoll = false;
         let (end, woken) = loop {
             let waker = part.gate.fresh_waker();

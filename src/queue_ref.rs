@@ -1,0 +1,28 @@
+//! How a future or a stream holds its queue: borrowed (`put`, `get`, ...) or
+//! through an `Arc` (`put_owned`, `into_stream`, ...).
+//!
+//! One enum rather than a second set of future types: the owned futures are
+//! the same `Put`, `Get` and `Join`, with the same code, the same `Debug` and
+//! the same `cancel`, and only their lifetime differs.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::queue::GenericQueue;
+
+pub(crate) enum QueueRef<'a, T, O> {
+    Borrowed(&'a GenericQueue<T, O>),
+    Shared(Arc<GenericQueue<T, O>>),
+}
+
+impl<T, O> Deref for QueueRef<'_, T, O> {
+    type Target = GenericQueue<T, O>;
+
+    #[inline]
+    fn deref(&self) -> &GenericQueue<T, O> {
+        match self {
+            QueueRef::Borrowed(queue) => queue,
+            QueueRef::Shared(queue) => queue,
+        }
+    }
+}
