@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 const CAPACITIES: [Capacity; 2] = [Capacity::Bounded(64), Capacity::Unbounded];
 
 // tokio's mpsc has one receiver: not a peer here.
-const PEERS: [Peer; 3] = [Peer::Aioqueue, Peer::AsyncChannel, Peer::Flume];
+const PEERS: [Peer; 4] = [Peer::Aioqueue, Peer::AsyncChannel, Peer::Flume, Peer::Kanal];
 
 fn mpmc(c: &mut Criterion) {
     bench_throughput(c, "mpmc", 4, &CAPACITIES, &PEERS);

@@ -1,10 +1,12 @@
 //! One producer task and one consumer task on tokio's multi-thread runtime
 //! (2 workers), moving `AIOQUEUE_BENCH_ITEMS` (default 1,000,000) `u64`s
-//! through a queue of capacity 1, 64, 1024 and unbounded.
+//! through a queue of capacity 1, 64, 1024 and unbounded; and the same at
+//! capacity 64 and unbounded on tokio's `current_thread` runtime
+//! (`spsc-1thread`), where asyncio itself runs.
 #![forbid(unsafe_code)]
 
-use aioqueue_bench::workloads::{bench_throughput, Peer};
-use aioqueue_bench::Capacity;
+use aioqueue_bench::workloads::{bench_throughput, bench_throughput_on, Peer};
+use aioqueue_bench::{one_thread_runtime, Capacity};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const CAPACITIES: [Capacity; 4] = [
@@ -14,15 +16,25 @@ const CAPACITIES: [Capacity; 4] = [
     Capacity::Unbounded,
 ];
 
-const PEERS: [Peer; 4] = [
+const PEERS: [Peer; 5] = [
     Peer::Aioqueue,
     Peer::TokioMpsc,
     Peer::AsyncChannel,
     Peer::Flume,
+    Peer::Kanal,
 ];
 
 fn spsc(c: &mut Criterion) {
     bench_throughput(c, "spsc", 1, &CAPACITIES, &PEERS);
+    let one_thread = [Capacity::Bounded(64), Capacity::Unbounded];
+    bench_throughput_on(
+        &one_thread_runtime(),
+        c,
+        "spsc-1thread",
+        1,
+        &one_thread,
+        &PEERS,
+    );
 }
 
 criterion_group!(benches, spsc);

@@ -96,6 +96,16 @@ fn uncontended(c: &mut Criterion) {
         })
     });
 
+    group.bench_function(aioqueue_bench::workloads::Peer::Kanal.name(), |b| {
+        let (tx, rx) = kanal::bounded(CAPACITY);
+        let mut item = 0u64;
+        b.iter(|| {
+            item = item.wrapping_add(1);
+            assert!(tx.try_send(black_box(item)).unwrap(), "room");
+            black_box(rx.try_recv().unwrap().unwrap())
+        })
+    });
+
     group.finish();
 }
 

@@ -3,8 +3,9 @@
 //! or `perf record target/release/examples/profile spsc 64 1000000`.
 //!
 //! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
-//! (`Mutex<VecDeque>`), `spsc CAPACITY N` and `mpmc CAPACITY N` (aioqueue;
-//! capacity 0 = unbounded), `polls CAPACITY N` (SPSC polls and `Pending`s
+//! (`Mutex<VecDeque>`), `pairs-kanal N`, `spsc CAPACITY N` and
+//! `mpmc CAPACITY N` (2 workers; `PEER=flume`, `kanal`, ... for a peer;
+//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread), `polls CAPACITY N` (SPSC polls and `Pending`s
 //! per item, aioqueue or `PEER=flume`), `waiters WAITERS N`.
 #![forbid(unsafe_code)]
 
@@ -16,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use aioqueue::Queue;
 use aioqueue_bench::poll_count::spsc_poll_counts;
 use aioqueue_bench::workloads::{run, Peer};
-use aioqueue_bench::{counting_wakers, poll_once, runtime, Capacity};
+use aioqueue_bench::{counting_wakers, one_thread_runtime, poll_once, runtime, Capacity};
 
 fn capacity(arg: usize) -> Capacity {
     if arg == 0 {
@@ -37,6 +38,7 @@ fn main() {
         Ok("tokio-mpsc") => Peer::TokioMpsc,
         Ok("async-channel") => Peer::AsyncChannel,
         Ok("flume") => Peer::Flume,
+        Ok("kanal") => Peer::Kanal,
         _ => Peer::Aioqueue,
     };
     match args.first().map(String::as_str) {
@@ -45,6 +47,13 @@ fn main() {
             for item in 0..number(1) {
                 queue.try_put(black_box(item)).unwrap();
                 black_box(queue.try_get().unwrap());
+            }
+        }
+        Some("pairs-kanal") => {
+            let (tx, rx) = kanal::bounded(1024);
+            for item in 0..number(1) {
+                assert!(tx.try_send(black_box(item)).unwrap());
+                black_box(rx.try_recv().unwrap().unwrap());
             }
         }
         Some("pairs-baseline") => {
@@ -119,6 +128,10 @@ fn main() {
         Some("spsc") => {
             let cap = capacity(number(1) as usize);
             runtime().block_on(run(peer, cap, 1, 1, number(2)));
+        }
+        Some("spsc1") => {
+            let cap = capacity(number(1) as usize);
+            one_thread_runtime().block_on(run(peer, cap, 1, 1, number(2)));
         }
         Some("polls") => {
             let cap = capacity(number(1) as usize);

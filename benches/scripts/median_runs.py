@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Runs one workload of the profile example several times per peer and
-prints the median and best throughput: a quick figure without criterion,
-and the way to compare two builds of the crate side by side.
+"""Runs one workload of the profile example several times per peer, the
+peers interleaved round by round, and prints each peer's median time with
+its spread and its ratio to the first peer: a quick figure without
+criterion, and the way to compare two builds side by side.
 
     cargo build --release -p aioqueue-bench --example profile
-    python3 benches/scripts/median_runs.py spsc 1024 --items 5000000 --reps 5 aioqueue flume
-    python3 benches/scripts/median_runs.py mpmc 64 --items 2000000 \\
-        --profile target-old/release/examples/profile aioqueue
+    python3 benches/scripts/median_runs.py spsc 64 --items 500000 --reps 7 aioqueue flume kanal
+    python3 benches/scripts/median_runs.py spsc1 0 aioqueue \\
+        kanal@target/kanal-std/release/examples/profile
 
-MODE is spsc or mpmc; CAPACITY 0 means unbounded; peers: aioqueue,
-tokio-mpsc, async-channel, flume. Each run includes creating the runtime
-and the queue, as the criterion benchmarks do.
+MODE is spsc (tokio, 2 workers), spsc1 (tokio current_thread) or mpmc
+(4 x 4, 2 workers); CAPACITY 0 means unbounded. A peer is a name the
+profile example knows (aioqueue, tokio-mpsc, async-channel, flume, kanal),
+optionally `@BINARY` for another build of the example (kanal with its
+`std-mutex` feature, an older aioqueue). Each run is a whole process,
+creating the runtime and the queue as the criterion benchmarks do.
 """
 import argparse
 import os
@@ -21,29 +25,36 @@ import time
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["spsc", "mpmc"])
+    parser.add_argument("mode", choices=["spsc", "spsc1", "mpmc"])
     parser.add_argument("capacity", type=int)
     parser.add_argument("peers", nargs="+")
-    parser.add_argument("--items", type=int, default=5_000_000)
-    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--items", type=int, default=500_000)
+    parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--profile", default="target/release/examples/profile")
     args = parser.parse_args()
-    for peer in args.peers:
-        seconds = []
-        for _ in range(args.reps):
+    peers = []
+    for spec in args.peers:
+        name, _, binary = spec.partition("@")
+        peers.append((spec, name, binary or args.profile))
+    seconds = {spec: [] for spec, _, _ in peers}
+    for _ in range(args.reps):
+        for spec, name, binary in peers:
             start = time.perf_counter()
             subprocess.run(
-                [args.profile, args.mode, str(args.capacity), str(args.items)],
-                env={**os.environ, "PEER": peer},
+                [binary, args.mode, str(args.capacity), str(args.items)],
+                env={**os.environ, "PEER": name},
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-            seconds.append(time.perf_counter() - start)
-        rate = lambda t: args.items / t / 1e6
+            seconds[spec].append(time.perf_counter() - start)
+    first = statistics.median(seconds[peers[0][0]])
+    for spec, _, _ in peers:
+        times = seconds[spec]
+        median = statistics.median(times)
         print(
-            f"{args.mode} capacity {args.capacity:>4} {peer:14} "
-            f"median {rate(statistics.median(seconds)):6.2f} M items/s  "
-            f"best {rate(min(seconds)):6.2f}"
+            f"{args.mode:5} capacity {args.capacity:>4} {spec:48} "
+            f"median {median * 1e3:7.1f} ms  (min {min(times) * 1e3:6.1f}, "
+            f"max {max(times) * 1e3:6.1f})  {first / median:5.2f}x the first's speed"
         )
 
 

@@ -18,8 +18,8 @@ from criterion_results import DEFAULT_TARGET, extra, load, load_rounds
 
 SPSC_CAPACITIES = ["1", "64", "1024", "unbounded"]
 MPMC_CAPACITIES = ["64", "unbounded"]
-SPSC_PEERS = ["tokio-mpsc", "async-channel", "flume"]
-MPMC_PEERS = ["async-channel", "flume"]
+SPSC_PEERS = ["tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
+MPMC_PEERS = ["async-channel", "flume", "kanal", "kanal-std-mutex"]
 
 
 def mitems(per_second):
@@ -63,7 +63,7 @@ class Report:
             return ""
         names = ["aioqueue-Queue", "aioqueue-LifoQueue", "aioqueue-PriorityQueue",
                  "baseline-Mutex-VecDeque", "baseline-Mutex-BinaryHeap",
-                 "tokio-mpsc", "async-channel", "flume"]
+                 "tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
         rows = []
         for name in names:
             r = self.get(f"uncontended/{name}")

@@ -26,6 +26,15 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+/// tokio's `current_thread` scheduler: every task on the calling thread,
+/// as asyncio runs its tasks on one.
+pub fn one_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// How many items a throughput benchmark moves per iteration:
 /// `AIOQUEUE_BENCH_ITEMS`, or `default`.
 pub fn items(default: u64) -> u64 {

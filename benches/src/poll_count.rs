@@ -58,7 +58,8 @@ async fn counted<F: Future + Unpin>(future: F, counts: &mut PollCounts) -> F::Ou
 }
 
 /// One producer and one consumer task move `0..items` through `peer` (only
-/// aioqueue and flume: the two that differ at capacity 1). Must run inside
+/// aioqueue, flume and kanal: the first differs from the others at
+/// capacity 1). Must run inside
 /// the tokio runtime. Returns the counts of both tasks together.
 pub async fn spsc_poll_counts(peer: Peer, capacity: Capacity, items: u64) -> PollCounts {
     let (producer, consumer) = match peer {
@@ -101,7 +102,30 @@ pub async fn spsc_poll_counts(peer: Peer, capacity: Capacity, items: u64) -> Pol
             });
             (producer, consumer)
         }
-        other => panic!("poll counts are measured for aioqueue and flume, not {other:?}"),
+        Peer::Kanal => {
+            let (tx, rx) = capacity.channel(kanal::bounded_async, kanal::unbounded_async);
+            // Boxed: kanal's futures are not `Unpin`. The box changes no count.
+            let producer = tokio::spawn(async move {
+                let mut counts = PollCounts::default();
+                for item in 0..items {
+                    counted(Box::pin(tx.send(item)), &mut counts)
+                        .await
+                        .expect("open");
+                }
+                counts
+            });
+            let consumer = tokio::spawn(async move {
+                let mut counts = PollCounts::default();
+                for _ in 0..items {
+                    counted(Box::pin(rx.recv()), &mut counts)
+                        .await
+                        .expect("open");
+                }
+                counts
+            });
+            (producer, consumer)
+        }
+        other => panic!("poll counts are measured for aioqueue, flume and kanal, not {other:?}"),
     };
     producer.await.expect("producer task") + consumer.await.expect("consumer task")
 }

@@ -23,6 +23,9 @@ pub enum Peer {
     AsyncChannel,
     /// `flume`, with its async API.
     Flume,
+    /// `kanal`, with its async API; its own spin lock by default, std's
+    /// `Mutex` when built with the bench crate's `kanal-std-mutex` feature.
+    Kanal,
 }
 
 impl Peer {
@@ -33,6 +36,9 @@ impl Peer {
             Peer::TokioMpsc => "tokio-mpsc",
             Peer::AsyncChannel => "async-channel",
             Peer::Flume => "flume",
+            // One build links one kanal: the name says which lock it has.
+            Peer::Kanal if cfg!(feature = "kanal-std-mutex") => "kanal-std-mutex",
+            Peer::Kanal => "kanal",
         }
     }
 }
@@ -79,6 +85,7 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
         }
         Peer::AsyncChannel => async_channel_run(capacity, producers, consumers, items).await,
         Peer::Flume => flume_run(capacity, producers, consumers, items).await,
+        Peer::Kanal => kanal_run(capacity, producers, consumers, items).await,
     };
     assert_eq!(
         total,
@@ -203,6 +210,19 @@ async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u6
     )
 }
 
+async fn kanal_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
+    let (tx, rx) = capacity.channel(kanal::bounded_async, kanal::unbounded_async);
+    run_tasks!(
+        producers,
+        consumers,
+        items,
+        tx,
+        |tx, item| tx.send(item),
+        rx,
+        |rx| rx.recv()
+    )
+}
+
 /// The `spsc` and `mpmc` benchmark groups: `run` with `tasks` producers and
 /// `tasks` consumers for every capacity and peer, 10 samples each, in
 /// million items per second (`AIOQUEUE_BENCH_ITEMS` items, default 1,000,000).
@@ -213,7 +233,19 @@ pub fn bench_throughput(
     capacities: &[Capacity],
     peers: &[Peer],
 ) {
-    let rt = crate::runtime();
+    bench_throughput_on(&crate::runtime(), c, group_name, tasks, capacities, peers);
+}
+
+/// [`bench_throughput`] on a runtime of the caller's: tokio's
+/// `current_thread` for the one-thread rows, the setting asyncio runs in.
+pub fn bench_throughput_on(
+    rt: &tokio::runtime::Runtime,
+    c: &mut criterion::Criterion,
+    group_name: &str,
+    tasks: u64,
+    capacities: &[Capacity],
+    peers: &[Peer],
+) {
     let items = crate::items(1_000_000);
     let mut group = c.benchmark_group(group_name);
     group.throughput(criterion::Throughput::Elements(items));
