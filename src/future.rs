@@ -244,6 +244,7 @@ impl<'a, T, O: Order<T>> Join<'a, T, O> {
 impl<T, O: Order<T>> Future for Put<'_, T, O> {
     type Output = Result<(), PutError<T>>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         // [POLL-6] completed (or its item lost to a panicking `Ord`,
@@ -258,6 +259,7 @@ impl<T, O: Order<T>> Future for Put<'_, T, O> {
 impl<T, O: Order<T>> Future for Get<'_, T, O> {
     type Output = Result<T, GetError>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         // [POLL-6] completed: polling again panics.

@@ -166,6 +166,7 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     /// One poll of `put`: CPython's `while full(): wait` loop, then `put_nowait`.
+    #[inline]
     pub(crate) fn poll_put(
         &mut self,
         waiter: &mut Option<WaiterKey>,
@@ -203,6 +204,7 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     /// One poll of `get`: CPython's `while empty(): wait` loop, then `get_nowait`.
+    #[inline]
     pub(crate) fn poll_get(
         &mut self,
         waiter: &mut Option<WaiterKey>,
@@ -231,6 +233,7 @@ impl<T, O: Order<T>> State<T, O> {
     }
 
     /// `get`'s loop, with `take` for the body that runs once an item is there.
+    #[inline]
     fn poll_get_with<R>(
         &mut self,
         waiter: &mut Option<WaiterKey>,
