@@ -1,4 +1,5 @@
-//! N tasks blocked in `get` (N = 10 and 1,000), then items put one at a time.
+//! N tasks blocked in `get` (N = 10, 1,000 and 100,000), then items put one
+//! at a time.
 //!
 //! Each waiting `get` is a real `aioqueue::Get` future polled by hand with a
 //! waker of its own that counts its wakes and records who it woke. One
@@ -18,7 +19,7 @@ use aioqueue::Queue;
 use aioqueue_bench::{counting_wakers, poll_once, write_extra};
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 
-const WAITER_COUNTS: [usize; 2] = [10, 1000];
+const WAITER_COUNTS: [usize; 3] = [10, 1000, 100_000];
 
 /// Totals over every measured item, per waiter count.
 struct Totals {
@@ -26,16 +27,12 @@ struct Totals {
     wakes: AtomicU64,
 }
 
-static TOTALS: [Totals; 2] = [
+static TOTALS: [Totals; WAITER_COUNTS.len()] = [const {
     Totals {
         items: AtomicU64::new(0),
         wakes: AtomicU64::new(0),
-    },
-    Totals {
-        items: AtomicU64::new(0),
-        wakes: AtomicU64::new(0),
-    },
-];
+    }
+}; WAITER_COUNTS.len()];
 
 /// Puts `items` items into a queue with `waiters` getters waiting; returns
 /// the time spent and the wakes seen.
