@@ -5,8 +5,10 @@
 //! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
 //! (`Mutex<VecDeque>`), `pairs-kanal N`, `spsc CAPACITY N` and
 //! `mpmc CAPACITY N` (2 workers; `PEER=flume`, `kanal`, ... for a peer;
-//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread), `polls CAPACITY N` (SPSC polls and `Pending`s
-//! per item, aioqueue or `PEER=flume`), `waiters WAITERS N`.
+//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread),
+//! `polls CAPACITY N` (SPSC polls and `Pending`s per item, `PEER=...`), `waiters WAITERS N`,
+//! `waiter-bytes N` (RSS per waiting get, `PEER=...`), `item-bytes N`
+//! (RSS per queued `u64`, against a `VecDeque`).
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
@@ -174,15 +176,95 @@ fn main() {
             let ns = waiters_batch(number(1) as usize, number(2));
             println!("{ns:.1} ns per item, exactly one wake each");
         }
+        Some("waiter-bytes") => {
+            let n = number(1) as usize;
+            let bytes = waiter_bytes(peer, n);
+            println!(
+                "{}: {bytes:.1} bytes of RSS per waiting get (boxed future included)",
+                peer.name()
+            );
+        }
+        Some("item-bytes") => {
+            let n = number(1);
+            let (queue, deque) = item_bytes(n);
+            println!(
+                "{n} u64 items: Queue {queue:.2} bytes each, VecDeque {deque:.2}, ratio {:.2}",
+                queue / deque
+            );
+        }
         _ => {
             eprintln!(
-                "usage: profile pairs|pairs-baseline N | spsc|mpmc|polls CAPACITY N | waiters W N"
+                "usage: profile pairs|pairs-baseline|pairs-kanal N | spsc|spsc1|mpmc|polls CAPACITY N | waiters W N | waiter-bytes N | item-bytes N"
             )
         }
     }
 }
 
 /// The waiters benchmark's loop: ns per item with `waiters` getters waiting.
+/// RSS growth per waiting receive: `n` receive futures of `peer`, each boxed
+/// (kanal's are not `Unpin`) and polled once on an empty queue or channel.
+fn waiter_bytes(peer: Peer, n: usize) -> f64 {
+    use std::future::Future;
+    use std::pin::Pin;
+    type Waiting<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
+    let waker = std::task::Waker::noop();
+    let queue = Queue::<u64>::new(0);
+    let (flume_tx, flume_rx) = flume::unbounded::<u64>();
+    let (kanal_tx, kanal_rx) = kanal::unbounded_async::<u64>();
+    let (channel_tx, channel_rx) = async_channel::unbounded::<u64>();
+    let before = aioqueue_bench::rss_bytes().expect("/proc/self/statm");
+    let mut futures: Vec<Waiting<'_>> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let future: Waiting<'_> = match peer {
+            Peer::Aioqueue => Box::pin(async {
+                black_box(queue.get().await.ok());
+            }),
+            Peer::Flume => Box::pin(async {
+                black_box(flume_rx.recv_async().await.ok());
+            }),
+            Peer::Kanal => Box::pin(async {
+                black_box(kanal_rx.recv().await.ok());
+            }),
+            Peer::AsyncChannel => Box::pin(async {
+                black_box(channel_rx.recv().await.ok());
+            }),
+            Peer::TokioMpsc => panic!("tokio mpsc has one receiver"),
+        };
+        futures.push(future);
+        let last = futures.last_mut().expect("just pushed");
+        assert!(last
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker))
+            .is_pending());
+    }
+    let after = aioqueue_bench::rss_bytes().expect("/proc/self/statm");
+    // The futures' Vec itself: a pointer pair per future.
+    let vec_bytes = (n * std::mem::size_of::<Waiting<'_>>()) as f64;
+    drop(futures);
+    drop((flume_tx, kanal_tx, channel_tx));
+    ((after - before) as f64 - vec_bytes) / n as f64
+}
+
+/// RSS growth per `u64` item: `n` items in a `Queue`, then in a
+/// `VecDeque`, each grown one push at a time.
+fn item_bytes(n: u64) -> (f64, f64) {
+    let rss = || aioqueue_bench::rss_bytes().expect("/proc/self/statm") as f64;
+    let before = rss();
+    let queue = Queue::new(0);
+    for item in 0..n {
+        queue.try_put(item).unwrap();
+    }
+    let queue_bytes = rss() - before;
+    let before = rss();
+    let mut deque = VecDeque::new();
+    for item in 0..n {
+        deque.push_back(item);
+    }
+    let deque_bytes = rss() - before;
+    black_box((&queue, &deque));
+    (queue_bytes / n as f64, deque_bytes / n as f64)
+}
+
 fn waiters_batch(waiters: usize, items: u64) -> f64 {
     let queue = Queue::<u64>::new(0);
     let wakes = Arc::new(AtomicU64::new(0));
