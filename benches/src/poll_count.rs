@@ -62,68 +62,41 @@ async fn counted<F: Future + Unpin>(future: F, counts: &mut PollCounts) -> F::Ou
 /// capacity 1). Must run inside
 /// the tokio runtime. Returns the counts of both tasks together.
 pub async fn spsc_poll_counts(peer: Peer, capacity: Capacity, items: u64) -> PollCounts {
-    let (producer, consumer) = match peer {
-        Peer::Aioqueue => {
-            let queue = Arc::new(aioqueue::Queue::new(capacity.maxsize()));
-            let putter = Arc::clone(&queue);
+    // One producer task sending `0..items` through `$tx` and one consumer
+    // task receiving `items` from `$rx`, each future counted. Boxed: kanal's
+    // futures are not `Unpin`; the box changes no count.
+    macro_rules! counted_tasks {
+        ($tx:ident, $rx:ident, |$item:ident| $send:expr, $recv:expr) => {{
             let producer = tokio::spawn(async move {
                 let mut counts = PollCounts::default();
-                for item in 0..items {
-                    counted(putter.put(item), &mut counts).await.expect("open");
+                for $item in 0..items {
+                    counted(Box::pin($send), &mut counts).await.expect("open");
                 }
                 counts
             });
             let consumer = tokio::spawn(async move {
                 let mut counts = PollCounts::default();
                 for _ in 0..items {
-                    counted(queue.get(), &mut counts).await.expect("open");
+                    counted(Box::pin($recv), &mut counts).await.expect("open");
                 }
                 counts
             });
             (producer, consumer)
+        }};
+    }
+    let (producer, consumer) = match peer {
+        Peer::Aioqueue => {
+            let rx = Arc::new(aioqueue::Queue::new(capacity.maxsize()));
+            let tx = Arc::clone(&rx);
+            counted_tasks!(tx, rx, |item| tx.put(item), rx.get())
         }
         Peer::Flume => {
             let (tx, rx) = capacity.channel(flume::bounded, flume::unbounded);
-            let producer = tokio::spawn(async move {
-                let mut counts = PollCounts::default();
-                for item in 0..items {
-                    counted(tx.send_async(item), &mut counts)
-                        .await
-                        .expect("open");
-                }
-                counts
-            });
-            let consumer = tokio::spawn(async move {
-                let mut counts = PollCounts::default();
-                for _ in 0..items {
-                    counted(rx.recv_async(), &mut counts).await.expect("open");
-                }
-                counts
-            });
-            (producer, consumer)
+            counted_tasks!(tx, rx, |item| tx.send_async(item), rx.recv_async())
         }
         Peer::Kanal => {
             let (tx, rx) = capacity.channel(kanal::bounded_async, kanal::unbounded_async);
-            // Boxed: kanal's futures are not `Unpin`. The box changes no count.
-            let producer = tokio::spawn(async move {
-                let mut counts = PollCounts::default();
-                for item in 0..items {
-                    counted(Box::pin(tx.send(item)), &mut counts)
-                        .await
-                        .expect("open");
-                }
-                counts
-            });
-            let consumer = tokio::spawn(async move {
-                let mut counts = PollCounts::default();
-                for _ in 0..items {
-                    counted(Box::pin(rx.recv()), &mut counts)
-                        .await
-                        .expect("open");
-                }
-                counts
-            });
-            (producer, consumer)
+            counted_tasks!(tx, rx, |item| tx.send(item), rx.recv())
         }
         other => panic!("poll counts are measured for aioqueue, flume and kanal, not {other:?}"),
     };

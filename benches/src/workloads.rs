@@ -62,38 +62,6 @@ async fn join_all(producers: Vec<JoinHandle<()>>) {
     }
 }
 
-/// `producers` tasks send `0..items` between them; `consumers` tasks receive
-/// `items` between them. Must run inside the tokio runtime. Panics if an item
-/// was lost or duplicated.
-pub async fn run(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
-    // A lost wakeup parks every task for good: fail loudly instead of
-    // hanging the benchmark (flume 0.11.1 did so once in mpmc, bounded 64).
-    let limit = Duration::from_secs(120);
-    tokio::time::timeout(limit, run_once(peer, capacity, producers, consumers, items))
-        .await
-        .unwrap_or_else(|_| {
-            panic!("{peer:?} hung: no progress in {limit:?}, every task waiting (a lost wakeup)")
-        });
-}
-
-async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
-    let total = match peer {
-        Peer::Aioqueue => aioqueue_run(capacity, producers, consumers, items).await,
-        Peer::TokioMpsc => {
-            assert_eq!(consumers, 1, "tokio mpsc has a single consumer");
-            tokio_mpsc_run(capacity, producers, items).await
-        }
-        Peer::AsyncChannel => async_channel_run(capacity, producers, consumers, items).await,
-        Peer::Flume => flume_run(capacity, producers, consumers, items).await,
-        Peer::Kanal => kanal_run(capacity, producers, consumers, items).await,
-    };
-    assert_eq!(
-        total,
-        checksum_below(items),
-        "{peer:?} lost or duplicated items"
-    );
-}
-
 /// Spawns the producer and consumer tasks of an MPMC peer and returns the sum
 /// the consumers received. `$sender`/`$receiver` are cloned into each task;
 /// `$send(sender, item)` and `$recv(receiver)` are the peer's async calls.
@@ -126,6 +94,68 @@ macro_rules! run_tasks {
         join_all(senders).await;
         sum_of(receivers).await
     }};
+}
+
+/// `producers` tasks send `0..items` between them; `consumers` tasks receive
+/// `items` between them. Must run inside the tokio runtime. Panics if an item
+/// was lost or duplicated.
+pub async fn run(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
+    // A lost wakeup parks every task for good: fail loudly instead of
+    // hanging the benchmark (flume 0.11.1 did so once in mpmc, bounded 64).
+    let limit = Duration::from_secs(120);
+    tokio::time::timeout(limit, run_once(peer, capacity, producers, consumers, items))
+        .await
+        .unwrap_or_else(|_| {
+            panic!("{peer:?} hung: no progress in {limit:?}, every task waiting (a lost wakeup)")
+        });
+}
+
+async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
+    // An MPMC channel from its two constructors, run by `run_tasks!`.
+    macro_rules! channel_run {
+        ($bounded:path, $unbounded:path, |$tx:ident, $item:ident| $send:expr, |$rx:ident| $recv:expr) => {{
+            let (tx, rx) = capacity.channel($bounded, $unbounded);
+            run_tasks!(
+                producers,
+                consumers,
+                items,
+                tx,
+                |$tx, $item| $send,
+                rx,
+                |$rx| $recv
+            )
+        }};
+    }
+    let total = match peer {
+        Peer::Aioqueue => aioqueue_run(capacity, producers, consumers, items).await,
+        Peer::TokioMpsc => {
+            assert_eq!(consumers, 1, "tokio mpsc has a single consumer");
+            tokio_mpsc_run(capacity, producers, items).await
+        }
+        Peer::AsyncChannel => channel_run!(
+            async_channel::bounded,
+            async_channel::unbounded,
+            |tx, item| tx.send(item),
+            |rx| rx.recv()
+        ),
+        Peer::Flume => channel_run!(
+            flume::bounded,
+            flume::unbounded,
+            |tx, item| tx.send_async(item),
+            |rx| rx.recv_async()
+        ),
+        Peer::Kanal => channel_run!(
+            kanal::bounded_async,
+            kanal::unbounded_async,
+            |tx, item| tx.send(item),
+            |rx| rx.recv()
+        ),
+    };
+    assert_eq!(
+        total,
+        checksum_below(items),
+        "{peer:?} lost or duplicated items"
+    );
 }
 
 async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
@@ -182,45 +212,6 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
     };
     // The consumer has seen every item only once every producer sent it.
     receiver.await.expect("consumer task")
-}
-
-async fn async_channel_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
-    let (tx, rx) = capacity.channel(async_channel::bounded, async_channel::unbounded);
-    run_tasks!(
-        producers,
-        consumers,
-        items,
-        tx,
-        |tx, item| tx.send(item),
-        rx,
-        |rx| rx.recv()
-    )
-}
-
-async fn flume_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
-    let (tx, rx) = capacity.channel(flume::bounded, flume::unbounded);
-    run_tasks!(
-        producers,
-        consumers,
-        items,
-        tx,
-        |tx, item| tx.send_async(item),
-        rx,
-        |rx| rx.recv_async()
-    )
-}
-
-async fn kanal_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
-    let (tx, rx) = capacity.channel(kanal::bounded_async, kanal::unbounded_async);
-    run_tasks!(
-        producers,
-        consumers,
-        items,
-        tx,
-        |tx, item| tx.send(item),
-        rx,
-        |rx| rx.recv()
-    )
 }
 
 /// The `spsc` and `mpmc` benchmark groups: `run` with `tasks` producers and

@@ -427,25 +427,16 @@ impl Model {
                 self.wait(task, List::Putters);
                 None
             }
-            Op::Get => {
-                // `while empty(): if shut down, fail; wait`, then `get_nowait`. [GET-1..3]
+            // [MANY-3] a batch of none: nothing asked, nothing looked at.
+            Op::GetMany(0) => Some(OpResult::Batch(Vec::new())),
+            Op::Get | Op::GetMany(_) => {
+                // `while empty(): if shut down, fail; wait`, then `get_nowait`
+                // [GET-1..3]; a batch then takes up to `max` in all [MANY-1].
                 if !self.is_empty() {
-                    return Some(self.get_nowait(woken));
-                }
-                if self.shutdown {
-                    return Some(OpResult::GetShutDown);
-                }
-                self.wait(task, List::Getters);
-                None
-            }
-            Op::GetMany(max) => {
-                // `get`'s loop, then up to `max` `get_nowait`s. [MANY-1]
-                if max == 0 {
-                    // [MANY-3] nothing asked, nothing looked at.
-                    return Some(OpResult::Batch(Vec::new()));
-                }
-                if !self.is_empty() {
-                    return Some(self.get_nowait_many(max, woken));
+                    return Some(match op {
+                        Op::GetMany(max) => self.get_nowait_many(max, woken),
+                        _ => self.get_nowait(woken),
+                    });
                 }
                 if self.shutdown {
                     return Some(OpResult::GetShutDown);

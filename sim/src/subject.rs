@@ -469,21 +469,21 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for Arc<GenericQueue<Rank
     }
 
     fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
-        let owned = Arc::clone(self);
+        // Only the owned face clones the `Arc`: one start per step.
         match (face_of(task), op) {
             // [OWNED-1] the same futures, holding the `Arc`.
             (Face::Owned, Op::Put(item)) => Box::pin(Mapped {
-                future: owned.put_owned(Ranked(item)),
+                future: Arc::clone(self).put_owned(Ranked(item)),
                 map: put_result,
                 cancel: |put| put.cancel().map(|item| item.0),
             }),
             (Face::Owned, Op::Get) => Box::pin(Mapped {
-                future: owned.get_owned(),
+                future: Arc::clone(self).get_owned(),
                 map: get_result,
                 cancel: dropped,
             }),
             (Face::Owned, Op::Join) => Box::pin(Mapped {
-                future: owned.join_owned(),
+                future: Arc::clone(self).join_owned(),
                 map: join_result,
                 cancel: dropped,
             }),
