@@ -1,11 +1,12 @@
 //! One producer task and one consumer task on tokio's multi-thread runtime
 //! (2 workers), moving `AIOQUEUE_BENCH_ITEMS` (default 1,000,000) `u64`s
 //! through a queue of capacity 1, 64, 1024 and unbounded; and the same at
-//! capacity 64 and unbounded on tokio's `current_thread` runtime
-//! (`spsc-1thread`), where asyncio itself runs.
+//! capacity 64 and unbounded on one thread, as asyncio itself runs: tokio's
+//! `current_thread` runtime (`spsc-1thread`) and `futures`' `LocalPool`
+//! (`spsc-localpool`).
 #![forbid(unsafe_code)]
 
-use aioqueue_bench::workloads::{bench_throughput, bench_throughput_on, Peer};
+use aioqueue_bench::workloads::{bench_throughput, bench_throughput_on, Executor, Peer};
 use aioqueue_bench::{one_thread_runtime, Capacity};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -27,14 +28,12 @@ const PEERS: [Peer; 5] = [
 fn spsc(c: &mut Criterion) {
     bench_throughput(c, "spsc", 1, &CAPACITIES, &PEERS);
     let one_thread = [Capacity::Bounded(64), Capacity::Unbounded];
-    bench_throughput_on(
-        &one_thread_runtime(),
-        c,
-        "spsc-1thread",
-        1,
-        &one_thread,
-        &PEERS,
-    );
+    for (executor, group) in [
+        (Executor::Tokio(one_thread_runtime()), "spsc-1thread"),
+        (Executor::LocalPool, "spsc-localpool"),
+    ] {
+        bench_throughput_on(&executor, c, group, 1, &one_thread, &PEERS);
+    }
 }
 
 criterion_group!(benches, spsc);

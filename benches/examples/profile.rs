@@ -5,10 +5,12 @@
 //! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
 //! (`Mutex<VecDeque>`), `pairs-kanal N`, `spsc CAPACITY N` and
 //! `mpmc CAPACITY N` (2 workers; `PEER=flume`, `kanal`, ... for a peer;
-//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread),
+//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread, tokio),
+//! `spsc-local CAPACITY N` (one thread, `futures`' `LocalPool`),
 //! `polls CAPACITY N` (SPSC polls and `Pending`s per item, `PEER=...`), `waiters WAITERS N`,
 //! `waiter-bytes N` (RSS per waiting get, `PEER=...`), `item-bytes N`
-//! (RSS per queued `u64`, against a `VecDeque`).
+//! (RSS per queued `u64`, against a `VecDeque`), `in-process CAPACITY N ROUNDS`
+//! (spsc for aioqueue, flume and kanal on one runtime in one process).
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
@@ -18,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use aioqueue::Queue;
 use aioqueue_bench::poll_count::spsc_poll_counts;
-use aioqueue_bench::workloads::{run, Peer};
+use aioqueue_bench::workloads::{run, run_on_local_pool, Peer};
 use aioqueue_bench::{counting_wakers, one_thread_runtime, poll_once, runtime, Capacity};
 
 fn capacity(arg: usize) -> Capacity {
@@ -135,6 +137,10 @@ fn main() {
             let cap = capacity(number(1) as usize);
             one_thread_runtime().block_on(run(peer, cap, 1, 1, number(2)));
         }
+        Some("spsc-local") => {
+            let cap = capacity(number(1) as usize);
+            run_on_local_pool(peer, cap, 1, number(2));
+        }
         Some("polls") => {
             let cap = capacity(number(1) as usize);
             let items = number(2);
@@ -150,6 +156,33 @@ fn main() {
         Some("mpmc") => {
             let cap = capacity(number(1) as usize);
             runtime().block_on(run(peer, cap, 4, 4, number(2)));
+        }
+        Some("in-process") => {
+            // spsc (2 workers) in one process on one runtime, the peers
+            // interleaved round by round: the other harness shape, to see
+            // whether sharing a process and a runtime moves the ratios.
+            let cap = capacity(number(1) as usize);
+            let (items, rounds) = (number(2), number(3) as usize);
+            let peers = [Peer::Aioqueue, Peer::Flume, Peer::Kanal];
+            let rt = runtime();
+            let mut ms = vec![Vec::new(); peers.len()];
+            for _ in 0..rounds {
+                for (slot, &peer) in peers.iter().enumerate() {
+                    let start = std::time::Instant::now();
+                    rt.block_on(run(peer, cap, 1, 1, items));
+                    ms[slot].push(start.elapsed().as_secs_f64() * 1e3);
+                }
+            }
+            for (slot, peer) in peers.iter().enumerate() {
+                ms[slot].sort_by(f64::total_cmp);
+                let median = ms[slot][rounds / 2];
+                println!(
+                    "{:9} median {median:6.1} ms (min {:6.1}, max {:6.1})",
+                    peer.name(),
+                    ms[slot][0],
+                    ms[slot][rounds - 1]
+                );
+            }
         }
         Some("min-waiters") => {
             // 10, 1,000 and 100,000 waiting getters, in turn, best of many
@@ -194,7 +227,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: profile pairs|pairs-baseline|pairs-kanal N | spsc|spsc1|mpmc|polls CAPACITY N | waiters W N | waiter-bytes N | item-bytes N"
+                "usage: profile pairs|pairs-baseline|pairs-kanal N | spsc|spsc1|spsc-local|mpmc|polls CAPACITY N | waiters W N | waiter-bytes N | item-bytes N"
             )
         }
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws docs/performance.svg from criterion's output: throughput
 (million items/s, median) by capacity, for aioqueue and each peer, in the
-`spsc` and `mpmc` benchmarks. Standard library only.
+`spsc` (two workers and one thread) and `mpmc` benchmarks. Standard library only.
 
     python3 benches/scripts/chart.py [--target DIR] [--rounds r1,r2,r3] [--out docs/performance.svg]
 
@@ -14,14 +14,16 @@ from xml.sax.saxutils import escape
 
 from criterion_results import DEFAULT_TARGET, HERE, load, load_rounds
 
+SPSC = ["aioqueue", "tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
 PANELS = [
-    ("spsc: 1 producer, 1 consumer", "spsc", ["1", "64", "1024", "unbounded"],
-     ["aioqueue", "tokio-mpsc", "async-channel", "flume"]),
-    ("mpmc: 4 producers, 4 consumers", "mpmc", ["64", "unbounded"],
-     ["aioqueue", "async-channel", "flume"]),
+    ("spsc: 1 producer, 1 consumer, 2 workers", "spsc", ["1", "64", "1024", "unbounded"], SPSC),
+    ("spsc on one thread: tokio current_thread", "spsc-1thread", ["64", "unbounded"], SPSC),
+    ("spsc on one thread: futures LocalPool", "spsc-localpool", ["64", "unbounded"], SPSC),
+    ("mpmc: 4 producers, 4 consumers, 2 workers", "mpmc", ["64", "unbounded"],
+     ["aioqueue", "async-channel", "flume", "kanal", "kanal-std-mutex"]),
 ]
 COLOURS = {"aioqueue": "#d62728", "tokio-mpsc": "#1f77b4", "async-channel": "#2ca02c",
-           "flume": "#9467bd"}
+           "flume": "#9467bd", "kanal": "#ff7f0e", "kanal-std-mutex": "#8c564b"}
 WIDTH, PANEL_HEIGHT, LEFT, TOP, BOTTOM = 760, 300, 70, 50, 60
 
 

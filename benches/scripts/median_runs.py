@@ -25,7 +25,7 @@ import time
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["spsc", "spsc1", "mpmc"])
+    parser.add_argument("mode", choices=["spsc", "spsc1", "spsc-local", "mpmc"])
     parser.add_argument("capacity", type=int)
     parser.add_argument("peers", nargs="+")
     parser.add_argument("--items", type=int, default=500_000)

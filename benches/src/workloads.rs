@@ -1,14 +1,19 @@
 //! The `spsc` and `mpmc` workloads, written once per queue or channel in the
 //! same shape: producers `put`/`send` their share of `0..items` and await,
-//! consumers `get`/`recv` their share and await, each in its own tokio task.
+//! consumers `get`/`recv` their share and await, each in its own task: on a
+//! tokio runtime, or on `futures`' one-thread `LocalPool`.
 //! Every consumer takes exactly its share, so no close/shutdown signal is
 //! needed and all peers do identical work; a checksum of mixed items
 //! (where a lost and a duplicated item cannot cancel out) is checked.
 
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
+use futures::executor::{LocalPool, LocalSpawner};
+use futures::task::LocalSpawnExt;
 
 use crate::{checksum_below, mix, Capacity};
 
@@ -48,17 +53,59 @@ fn shares(items: u64, parts: u64) -> impl Iterator<Item = (u64, u64)> {
     (0..parts).map(move |p| (items * p / parts, items * (p + 1) / parts))
 }
 
-async fn sum_of(consumers: Vec<JoinHandle<u64>>) -> u64 {
+/// A spawned task's result, whichever executor runs it.
+type Task<T> = Pin<Box<dyn Future<Output = T>>>;
+
+thread_local! {
+    /// The `LocalPool` that [`run_on_local_pool`] is running, if any: then
+    /// [`spawn`] puts tasks there instead of on the tokio runtime.
+    static LOCAL_POOL: RefCell<Option<LocalSpawner>> = const { RefCell::new(None) };
+}
+
+/// Spawns `task` on the executor running the workload.
+fn spawn<F>(task: F) -> Task<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    LOCAL_POOL.with(|pool| -> Task<F::Output> {
+        match &*pool.borrow() {
+            Some(spawner) => Box::pin(
+                spawner
+                    .spawn_local_with_handle(task)
+                    .expect("the LocalPool is running"),
+            ),
+            None => {
+                let handle = tokio::spawn(task);
+                Box::pin(async move { handle.await.expect("task") })
+            }
+        }
+    })
+}
+
+/// Spawns `task` and lets it run on its own (dropping [`spawn`]'s handle
+/// would cancel a `LocalPool` task).
+fn spawn_detached<F>(task: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    LOCAL_POOL.with(|pool| match &*pool.borrow() {
+        Some(spawner) => spawner.spawn_local(task).expect("the LocalPool is running"),
+        None => drop(tokio::spawn(task)),
+    })
+}
+
+async fn sum_of(consumers: Vec<Task<u64>>) -> u64 {
     let mut total: u64 = 0;
     for consumer in consumers {
-        total = total.wrapping_add(consumer.await.expect("consumer task"));
+        total = total.wrapping_add(consumer.await);
     }
     total
 }
 
-async fn join_all(producers: Vec<JoinHandle<()>>) {
+async fn join_all(producers: Vec<Task<()>>) {
     for producer in producers {
-        producer.await.expect("producer task");
+        producer.await;
     }
 }
 
@@ -72,7 +119,7 @@ macro_rules! run_tasks {
         let senders = shares($items, $producers)
             .map(|(start, end)| {
                 let $tx = $sender.clone();
-                tokio::spawn(async move {
+                spawn(async move {
                     for $item in start..end {
                         $send.await.expect("receiver alive");
                     }
@@ -82,7 +129,7 @@ macro_rules! run_tasks {
         let receivers = shares($items, $consumers)
             .map(|(start, end)| {
                 let $rx = $receiver.clone();
-                tokio::spawn(async move {
+                spawn(async move {
                     let mut sum = 0;
                     for _ in start..end {
                         sum = mix($recv.await.expect("senders alive")).wrapping_add(sum);
@@ -108,6 +155,26 @@ pub async fn run(peer: Peer, capacity: Capacity, producers: u64, consumers: u64,
         .unwrap_or_else(|_| {
             panic!("{peer:?} hung: no progress in {limit:?}, every task waiting (a lost wakeup)")
         });
+}
+
+/// [`run`] on `futures`' `LocalPool`: every task on the calling thread, with
+/// no tokio runtime at all. No tokio timer either, so a watchdog thread ends
+/// the process if the workload makes no progress for 120 s.
+pub fn run_on_local_pool(peer: Peer, capacity: Capacity, tasks: u64, items: u64) {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let waited = finished.recv_timeout(Duration::from_secs(120));
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = waited {
+            eprintln!("{peer:?} hung on the LocalPool: every task waiting (a lost wakeup)");
+            std::process::exit(1);
+        }
+    });
+    let mut pool = LocalPool::new();
+    LOCAL_POOL.with(|slot| *slot.borrow_mut() = Some(pool.spawner()));
+    pool.run_until(run_once(peer, capacity, tasks, tasks, items));
+    LOCAL_POOL.with(|slot| *slot.borrow_mut() = None);
+    let _ = done.send(());
+    watchdog.join().expect("watchdog");
 }
 
 async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64, items: u64) {
@@ -177,13 +244,13 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
             let (tx, mut rx) = tokio::sync::mpsc::channel(n);
             for (start, end) in shares(items, producers) {
                 let tx = tx.clone();
-                tokio::spawn(async move {
+                spawn_detached(async move {
                     for item in start..end {
                         tx.send(item).await.expect("receiver alive");
                     }
                 });
             }
-            tokio::spawn(async move {
+            spawn(async move {
                 let mut sum = 0;
                 for _ in 0..items {
                     sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
@@ -195,13 +262,13 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             for (start, end) in shares(items, producers) {
                 let tx = tx.clone();
-                tokio::spawn(async move {
+                spawn_detached(async move {
                     for item in start..end {
                         tx.send(item).expect("receiver alive");
                     }
                 });
             }
-            tokio::spawn(async move {
+            spawn(async move {
                 let mut sum = 0;
                 for _ in 0..items {
                     sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
@@ -211,7 +278,25 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
         }
     };
     // The consumer has seen every item only once every producer sent it.
-    receiver.await.expect("consumer task")
+    receiver.await
+}
+
+/// Where a throughput workload's tasks run.
+pub enum Executor {
+    /// A tokio runtime: 2 workers, or `current_thread`.
+    Tokio(tokio::runtime::Runtime),
+    /// `futures::executor::LocalPool`: one thread, as asyncio's event loop.
+    LocalPool,
+}
+
+impl Executor {
+    /// Runs the workload of [`run`] to completion on this executor.
+    pub fn run(&self, peer: Peer, capacity: Capacity, tasks: u64, items: u64) {
+        match self {
+            Executor::Tokio(rt) => rt.block_on(run(peer, capacity, tasks, tasks, items)),
+            Executor::LocalPool => run_on_local_pool(peer, capacity, tasks, items),
+        }
+    }
 }
 
 /// The `spsc` and `mpmc` benchmark groups: `run` with `tasks` producers and
@@ -224,13 +309,15 @@ pub fn bench_throughput(
     capacities: &[Capacity],
     peers: &[Peer],
 ) {
-    bench_throughput_on(&crate::runtime(), c, group_name, tasks, capacities, peers);
+    let executor = Executor::Tokio(crate::runtime());
+    bench_throughput_on(&executor, c, group_name, tasks, capacities, peers);
 }
 
-/// [`bench_throughput`] on a runtime of the caller's: tokio's
-/// `current_thread` for the one-thread rows, the setting asyncio runs in.
+/// [`bench_throughput`] on an executor of the caller's: tokio's
+/// `current_thread` or a `LocalPool` for the one-thread rows, the setting
+/// asyncio runs in.
 pub fn bench_throughput_on(
-    rt: &tokio::runtime::Runtime,
+    executor: &Executor,
     c: &mut criterion::Criterion,
     group_name: &str,
     tasks: u64,
@@ -246,7 +333,7 @@ pub fn bench_throughput_on(
             group.bench_with_input(
                 criterion::BenchmarkId::new(peer.name(), capacity.label()),
                 &capacity,
-                |b, &capacity| b.iter(|| rt.block_on(run(peer, capacity, tasks, tasks, items))),
+                |b, &capacity| b.iter(|| executor.run(peer, capacity, tasks, items)),
             );
         }
     }
