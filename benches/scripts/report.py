@@ -80,13 +80,15 @@ class Report:
                              f"{r.median_ns / base.median_ns:.2f}x",
                              f"{r.median_ns / heap.median_ns:.2f}x" if heap else "-"])
         kanal = self.get("uncontended/kanal")
-        ours = self.get("uncontended/aioqueue-Queue")
-        if ours:
+        for kind in ["Queue", "LifoQueue", "PriorityQueue"]:
+            ours = self.get(f"uncontended/aioqueue-{kind}")
+            if not ours:
+                continue
             ratio = ours.median_ns / base.median_ns
-            self.verdict("floor: uncontended Queue pair <= 1.0x Mutex<VecDeque>", ratio <= 1.0,
-                         f"{ratio:.2f}x")
+            self.verdict(f"floor: uncontended {kind} pair <= 1.0x Mutex<VecDeque>",
+                         ratio <= 1.0, f"{ratio:.2f}x")
             if kanal:
-                self.verdict("floor: uncontended Queue pair <= kanal",
+                self.verdict(f"floor: uncontended {kind} pair <= kanal",
                              ours.median_ns <= kanal.median_ns,
                              f"{ours.median_ns:.2f} ns vs {kanal.median_ns:.2f} ns "
                              f"({ours.median_ns / kanal.median_ns:.2f}x)")

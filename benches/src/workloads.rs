@@ -83,18 +83,6 @@ where
     })
 }
 
-/// Spawns `task` and lets it run on its own (dropping [`spawn`]'s handle
-/// would cancel a `LocalPool` task).
-fn spawn_detached<F>(task: F)
-where
-    F: Future<Output = ()> + Send + 'static,
-{
-    LOCAL_POOL.with(|pool| match &*pool.borrow() {
-        Some(spawner) => spawner.spawn_local(task).expect("the LocalPool is running"),
-        None => drop(tokio::spawn(task)),
-    })
-}
-
 async fn sum_of(consumers: Vec<Task<u64>>) -> u64 {
     let mut total: u64 = 0;
     for consumer in consumers {
@@ -239,45 +227,51 @@ async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items:
 }
 
 async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
-    let receiver = match capacity {
+    let (producers, receiver) = match capacity {
         Capacity::Bounded(n) => {
             let (tx, mut rx) = tokio::sync::mpsc::channel(n);
-            for (start, end) in shares(items, producers) {
+            let producers = shares(items, producers).map(|(start, end)| {
                 let tx = tx.clone();
-                spawn_detached(async move {
+                spawn(async move {
                     for item in start..end {
                         tx.send(item).await.expect("receiver alive");
                     }
-                });
-            }
-            spawn(async move {
-                let mut sum = 0;
-                for _ in 0..items {
-                    sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
-                }
-                sum
-            })
+                })
+            });
+            (
+                producers.collect::<Vec<_>>(),
+                spawn(async move {
+                    let mut sum = 0;
+                    for _ in 0..items {
+                        sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
+                    }
+                    sum
+                }),
+            )
         }
         Capacity::Unbounded => {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            for (start, end) in shares(items, producers) {
+            let producers = shares(items, producers).map(|(start, end)| {
                 let tx = tx.clone();
-                spawn_detached(async move {
+                spawn(async move {
                     for item in start..end {
                         tx.send(item).expect("receiver alive");
                     }
-                });
-            }
-            spawn(async move {
-                let mut sum = 0;
-                for _ in 0..items {
-                    sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
-                }
-                sum
-            })
+                })
+            });
+            (
+                producers.collect::<Vec<_>>(),
+                spawn(async move {
+                    let mut sum = 0;
+                    for _ in 0..items {
+                        sum = mix(rx.recv().await.expect("senders alive")).wrapping_add(sum);
+                    }
+                    sum
+                }),
+            )
         }
     };
-    // The consumer has seen every item only once every producer sent it.
+    join_all(producers).await;
     receiver.await
 }
 
