@@ -28,10 +28,20 @@ use std::sync::PoisonError;
 use std::sync::TryLockError;
 
 /// How many more times [`lock`] tries `try_lock` before it blocks; the
-/// pauses between tries double, 1 + 2 + ... + 64 spin hints in all (a few
-/// microseconds at most).
+/// pauses between tries double, 1 + 2 + ... + 4,096 spin hints in all
+/// (their time is in docs/performance.md). Most contended locks are taken
+/// in the first rounds; the late ones are for the rare long hold (a
+/// preempted holder, a page fault while the buffer grows), where blocking
+/// costs more: a worker asleep in the kernel runs no other task, and waking
+/// it takes a system call from the holder.
 #[cfg(not(aioqueue_loom))]
-const TRY_LOCK_ROUNDS: u32 = 7;
+const TRY_LOCK_ROUNDS: u32 = 13;
+
+/// From this round on, the spinner first yields its CPU (`sched_yield`),
+/// so that a holder preempted onto the same CPU gets to run and release the
+/// lock. Earlier pauses are too short to be worth a system call.
+#[cfg(not(aioqueue_loom))]
+const YIELD_FROM_ROUND: u32 = 8;
 
 /// Locks `mutex`, spinning briefly on `try_lock` before blocking.
 ///
@@ -77,6 +87,9 @@ fn try_lock<S>(mutex: &Mutex<S>) -> Option<MutexGuard<'_, S>> {
 #[inline(never)]
 fn try_lock_with_backoff<S>(mutex: &Mutex<S>) -> Option<MutexGuard<'_, S>> {
     (0..TRY_LOCK_ROUNDS).find_map(|round| {
+        if round >= YIELD_FROM_ROUND {
+            std::thread::yield_now();
+        }
         for _ in 0..1u32 << round {
             std::hint::spin_loop();
         }

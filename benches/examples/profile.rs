@@ -10,7 +10,10 @@
 //! `polls CAPACITY N` (SPSC polls and `Pending`s per item, `PEER=...`), `waiters WAITERS N`,
 //! `waiter-bytes N` (RSS per waiting get, `PEER=...`), `item-bytes N`
 //! (RSS per queued `u64`, against a `VecDeque`), `in-process CAPACITY N ROUNDS`
-//! (spsc for aioqueue, flume and kanal on one runtime in one process).
+//! (spsc for aioqueue, flume and kanal on one runtime in one process),
+//! `heap-only N` (N random `(priority, payload)` pairs put then taken:
+//! `PriorityQueue`'s ordering alone, std's `BinaryHeap`, and the whole
+//! `PriorityQueue`; median of 7, peers interleaved).
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
@@ -119,6 +122,7 @@ fn main() {
                 black_box(priority);
             }
         }
+        Some("heap-only") => heap_only(number(1) as usize),
         Some("fill-drain-baseline") => {
             let priorities = aioqueue_bench::XorShift::priorities(7, number(1) as usize);
             let heap = Mutex::new(std::collections::BinaryHeap::new());
@@ -236,6 +240,57 @@ fn main() {
 /// The waiters benchmark's loop: ns per item with `waiters` getters waiting.
 /// RSS growth per waiting receive: `n` receive futures of `peer`, each boxed
 /// (kanal's are not `Unpin`) and polled once on an empty queue or channel.
+/// Where `PriorityQueue`'s time goes: its heap alone (through the `Order`
+/// methods the queue calls), std's `BinaryHeap` (whose sift moves items
+/// through a hole with `unsafe`), and the queue with its lock and
+/// bookkeeping.
+fn heap_only(n: usize) {
+    use aioqueue::Order;
+    let items: Vec<(u64, u64)> = aioqueue_bench::XorShift::priorities(7, n)
+        .into_iter()
+        .zip(0..)
+        .collect();
+    let time = |run: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        run();
+        start.elapsed().as_secs_f64() * 1e3
+    };
+    let mut ms = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..7 {
+        ms[0].push(time(&mut || {
+            let mut heap = aioqueue::Priority::default();
+            items.iter().for_each(|&item| heap.push(item));
+            while let Some(item) = heap.pop() {
+                black_box(item);
+            }
+        }));
+        ms[1].push(time(&mut || {
+            let mut heap = std::collections::BinaryHeap::new();
+            items
+                .iter()
+                .for_each(|&item| heap.push(std::cmp::Reverse(item)));
+            while let Some(item) = heap.pop() {
+                black_box(item);
+            }
+        }));
+        ms[2].push(time(&mut || {
+            let queue = aioqueue::PriorityQueue::new(0);
+            items.iter().for_each(|&item| queue.try_put(item).unwrap());
+            while let Ok(item) = queue.try_get() {
+                black_box(item);
+            }
+        }));
+    }
+    let names = ["aioqueue::Priority", "BinaryHeap", "PriorityQueue"];
+    for (name, mut ms) in names.into_iter().zip(ms) {
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "{name:18} median {:6.2} ms (min {:6.2}, max {:6.2})",
+            ms[3], ms[0], ms[6]
+        );
+    }
+}
+
 fn waiter_bytes(peer: Peer, n: usize) -> f64 {
     use std::future::Future;
     use std::pin::Pin;
