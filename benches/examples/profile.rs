@@ -167,26 +167,12 @@ fn main() {
             // whether sharing a process and a runtime moves the ratios.
             let cap = capacity(number(1) as usize);
             let (items, rounds) = (number(2), number(3) as usize);
-            let peers = [Peer::Aioqueue, Peer::Flume, Peer::Kanal];
-            let rt = runtime();
-            let mut ms = vec![Vec::new(); peers.len()];
-            for _ in 0..rounds {
-                for (slot, &peer) in peers.iter().enumerate() {
-                    let start = std::time::Instant::now();
-                    rt.block_on(run(peer, cap, 1, 1, items));
-                    ms[slot].push(start.elapsed().as_secs_f64() * 1e3);
-                }
-            }
-            for (slot, peer) in peers.iter().enumerate() {
-                ms[slot].sort_by(f64::total_cmp);
-                let median = ms[slot][rounds / 2];
-                println!(
-                    "{:9} median {median:6.1} ms (min {:6.1}, max {:6.1})",
-                    peer.name(),
-                    ms[slot][0],
-                    ms[slot][rounds - 1]
-                );
-            }
+            let rt = &runtime();
+            let workloads = [Peer::Aioqueue, Peer::Flume, Peer::Kanal].map(|peer| {
+                let spsc = move || rt.block_on(run(peer, cap, 1, 1, items));
+                (peer.name(), Box::new(spsc) as Box<dyn FnMut()>)
+            });
+            print_interleaved_medians(rounds, workloads);
         }
         Some("min-waiters") => {
             // 10, 1,000 and 100,000 waiting getters, in turn, best of many
@@ -237,60 +223,8 @@ fn main() {
     }
 }
 
-/// The waiters benchmark's loop: ns per item with `waiters` getters waiting.
 /// RSS growth per waiting receive: `n` receive futures of `peer`, each boxed
 /// (kanal's are not `Unpin`) and polled once on an empty queue or channel.
-/// Where `PriorityQueue`'s time goes: its heap alone (through the `Order`
-/// methods the queue calls), std's `BinaryHeap` (whose sift moves items
-/// through a hole with `unsafe`), and the queue with its lock and
-/// bookkeeping.
-fn heap_only(n: usize) {
-    use aioqueue::Order;
-    let items: Vec<(u64, u64)> = aioqueue_bench::XorShift::priorities(7, n)
-        .into_iter()
-        .zip(0..)
-        .collect();
-    let time = |run: &mut dyn FnMut()| {
-        let start = std::time::Instant::now();
-        run();
-        start.elapsed().as_secs_f64() * 1e3
-    };
-    let mut ms = [Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..7 {
-        ms[0].push(time(&mut || {
-            let mut heap = aioqueue::Priority::default();
-            items.iter().for_each(|&item| heap.push(item));
-            while let Some(item) = heap.pop() {
-                black_box(item);
-            }
-        }));
-        ms[1].push(time(&mut || {
-            let mut heap = std::collections::BinaryHeap::new();
-            items
-                .iter()
-                .for_each(|&item| heap.push(std::cmp::Reverse(item)));
-            while let Some(item) = heap.pop() {
-                black_box(item);
-            }
-        }));
-        ms[2].push(time(&mut || {
-            let queue = aioqueue::PriorityQueue::new(0);
-            items.iter().for_each(|&item| queue.try_put(item).unwrap());
-            while let Ok(item) = queue.try_get() {
-                black_box(item);
-            }
-        }));
-    }
-    let names = ["aioqueue::Priority", "BinaryHeap", "PriorityQueue"];
-    for (name, mut ms) in names.into_iter().zip(ms) {
-        ms.sort_by(f64::total_cmp);
-        println!(
-            "{name:18} median {:6.2} ms (min {:6.2}, max {:6.2})",
-            ms[3], ms[0], ms[6]
-        );
-    }
-}
-
 fn waiter_bytes(peer: Peer, n: usize) -> f64 {
     use std::future::Future;
     use std::pin::Pin;
@@ -353,6 +287,7 @@ fn item_bytes(n: u64) -> (f64, f64) {
     (queue_bytes / n as f64, deque_bytes / n as f64)
 }
 
+/// The waiters benchmark's loop: ns per item with `waiters` getters waiting.
 fn waiters_batch(waiters: usize, items: u64) -> f64 {
     let queue = Queue::<u64>::new(0);
     let wakes = Arc::new(AtomicU64::new(0));
@@ -373,4 +308,77 @@ fn waiters_batch(waiters: usize, items: u64) -> f64 {
     let elapsed = start.elapsed().as_secs_f64() * 1e9 / items as f64;
     assert_eq!(wakes.load(Ordering::SeqCst), items);
     elapsed
+}
+
+/// Where `PriorityQueue`'s time goes: its heap alone (through the `Order`
+/// methods the queue calls), std's `BinaryHeap` (whose sift moves items
+/// through a hole with `unsafe`), and the queue with its lock and
+/// bookkeeping.
+fn heap_only(n: usize) {
+    use aioqueue::Order;
+    let items: Vec<(u64, u64)> = aioqueue_bench::XorShift::priorities(7, n)
+        .into_iter()
+        .zip(0..)
+        .collect();
+    let items = &items;
+    let ordering_alone = move || {
+        let mut heap = aioqueue::Priority::default();
+        items.iter().for_each(|&item| heap.push(item));
+        while let Some(item) = heap.pop() {
+            black_box(item);
+        }
+    };
+    let binary_heap = move || {
+        let mut heap = std::collections::BinaryHeap::new();
+        items
+            .iter()
+            .for_each(|&item| heap.push(std::cmp::Reverse(item)));
+        while let Some(item) = heap.pop() {
+            black_box(item);
+        }
+    };
+    let priority_queue = move || {
+        let queue = aioqueue::PriorityQueue::new(0);
+        items.iter().for_each(|&item| queue.try_put(item).unwrap());
+        while let Ok(item) = queue.try_get() {
+            black_box(item);
+        }
+    };
+    print_interleaved_medians(
+        7,
+        [
+            (
+                "aioqueue::Priority",
+                Box::new(ordering_alone) as Box<dyn FnMut()>,
+            ),
+            ("BinaryHeap", Box::new(binary_heap)),
+            ("PriorityQueue", Box::new(priority_queue)),
+        ],
+    );
+}
+
+/// A named workload for [`print_interleaved_medians`].
+type Workload<'a> = (&'a str, Box<dyn FnMut() + 'a>);
+
+/// Runs each workload `rounds` times (at least once), interleaved round by
+/// round, and prints each one's median time in ms with its spread.
+fn print_interleaved_medians<const N: usize>(rounds: usize, mut workloads: [Workload<'_>; N]) {
+    let rounds = rounds.max(1);
+    let mut ms = vec![Vec::with_capacity(rounds); N];
+    for _ in 0..rounds {
+        for ((_, workload), ms) in workloads.iter_mut().zip(&mut ms) {
+            let start = std::time::Instant::now();
+            workload();
+            ms.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    for ((name, _), mut ms) in workloads.into_iter().zip(ms) {
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "{name:18} median {:7.2} ms (min {:7.2}, max {:7.2})",
+            ms[rounds / 2],
+            ms[0],
+            ms[rounds - 1]
+        );
+    }
 }
