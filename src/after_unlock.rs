@@ -3,8 +3,18 @@
 //!
 //! Waking after unlocking keeps woken tasks from contending on a lock their
 //! waker is still holding, and keeps the executor's code out of the critical
-//! section. Re-raising only after unlocking is what keeps the lock from being
-//! poisoned: the queue is consistent, so other tasks may go on using it.
+//! section.
+//!
+//! A panic in `Ord` reaches the caller in one of two ways, and the queue is
+//! consistent after both, so other tasks go on using it:
+//! - On the single-item paths (`put`, `get` and their `try_` forms) it simply
+//!   unwinds. Drop guards in `state.rs` finish the operation's bookkeeping on
+//!   the way out, the lock is released (std marks it poisoned; the queue
+//!   takes it regardless), and then this value's `Drop` makes the owed wakes.
+//!   Catching there would cost every push and pop of a `PriorityQueue`.
+//! - A batch get ([`catch`](AfterUnlock::catch)) catches it under the lock,
+//!   so that the items already taken are dropped outside it, and
+//!   [`finish`](AfterUnlock::finish) resumes it after the wakes.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -44,8 +54,8 @@ impl AfterUnlock {
     /// Runs user code under the lock; a panic is held until `finish`.
     /// Returns `None` if it panicked.
     pub(crate) fn catch<R>(&mut self, user_code: impl FnOnce() -> R) -> Option<R> {
-        // [PANIC-1] [PANIC-2] caught under the lock, so it never poisons it;
-        // the first panic is kept for `finish`.
+        // [PANIC-1] [PANIC-2] caught under the lock; the first panic is kept
+        // for `finish`.
         match panic::catch_unwind(AssertUnwindSafe(user_code)) {
             Ok(value) => Some(value),
             Err(payload) => {
@@ -68,32 +78,64 @@ impl AfterUnlock {
     /// `try_put`/`try_get`), and one wake with no panic, where a panicking
     /// waker may simply unwind, as no other wake or panic is pending.
     #[inline]
-    pub(crate) fn finish(self) {
-        match self.more {
+    pub(crate) fn finish(mut self) {
+        let first = self.first.take();
+        match self.more.take() {
             None => {
                 // [WAKE-4] [PANIC-7] one wake and no panic pending: a
                 // panicking waker may simply unwind.
-                if let Some(waker) = self.first {
+                if let Some(waker) = first {
                     waker.wake();
                 }
             }
-            Some(more) => finish_all(self.first, *more),
+            Some(more) => finish_all(first, *more),
+        }
+    }
+}
+
+impl Drop for AfterUnlock {
+    /// Reached with wakes still owed only when the operation unwound (a
+    /// panicking `Ord` on a single-item path): the lock guard, created
+    /// after this value, has already been dropped, so the wakes are still
+    /// made after the unlock, before the panic reaches the caller.
+    #[inline]
+    fn drop(&mut self) {
+        // After `finish` both are `None`, which the compiler can see.
+        if self.first.is_some() || self.more.is_some() {
+            wake_while_unwinding(self.first.take(), self.more.take());
         }
     }
 }
 
 #[cold]
 #[inline(never)]
+fn wake_while_unwinding(first: Option<Waker>, more: Option<Box<More>>) {
+    // [PANIC-3] [PANIC-4] [WAKE-4] the wakes the operation decided on;
+    // [PANIC-7] a waker's panic is dropped, as a second panic while
+    // unwinding would abort: the caller gets the first one, `Ord`'s.
+    let rest = more.map(|more| more.rest).unwrap_or_default();
+    drop(wake_all(first.into_iter().chain(rest)));
+}
+
+#[cold]
+#[inline(never)]
 fn finish_all(first: Option<Waker>, more: More) {
-    let More { rest, mut panic } = more;
+    let More { rest, panic } = more;
     // [WAKE-4] [PANIC-7] every waker, in order, even if one panics; then the
     // first panic is resumed in the caller [PANIC-1].
-    for waker in first.into_iter().chain(rest) {
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
-            panic.get_or_insert(payload);
-        }
-    }
-    if let Some(payload) = panic {
+    let waker_panic = wake_all(first.into_iter().chain(rest));
+    if let Some(payload) = panic.or(waker_panic) {
         panic::resume_unwind(payload);
     }
+}
+
+/// Wakes every waker in order, even if one panics; returns the first panic.
+fn wake_all(wakers: impl Iterator<Item = Waker>) -> Option<Box<dyn Any + Send>> {
+    let mut first_panic = None;
+    for waker in wakers {
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
+            first_panic.get_or_insert(payload);
+        }
+    }
+    first_panic
 }

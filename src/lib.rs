@@ -67,8 +67,8 @@
 //!   item, and a wakeup it can no longer use passes to the next waiter.
 //! - Wakes are exact and happen after the lock is released.
 //! - A panic in the items' `Ord` or `Drop` reaches only the caller whose
-//!   operation ran it; the lock is not poisoned and the queue stays
-//!   consistent for every other task.
+//!   operation ran it; the queue stays consistent and usable for every
+//!   other task.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]

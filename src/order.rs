@@ -49,10 +49,10 @@ pub trait Order<T>: sealed::Sealed + Default {
     const NAME: &'static str;
 
     /// Whether `push` and `pop` run user code (`Ord`) that may panic. Only
-    /// then does the queue pay for catching a panic around them: moving an
-    /// item runs no user code, and the one panic `VecDeque`/`Vec` could
-    /// raise (capacity overflow) changes nothing, so the state stays
-    /// consistent and the lock, poisoned or not, is still usable.
+    /// then does the queue pay for what a panic halfway needs (the drop
+    /// guards of `put` and `get`, a batch get's catch): moving an item runs
+    /// no user code, and the one panic `VecDeque`/`Vec` could raise
+    /// (capacity overflow) changes nothing.
     #[doc(hidden)]
     const RUNS_USER_CODE: bool;
 

@@ -114,28 +114,62 @@ impl<T, O: Order<T>> State<T, O> {
         if self.is_full() {
             return Err(TryPutError::Full(item));
         }
-        let len_before = self.items.len();
-        let items = &mut self.items;
-        // [TRYPUT-3] push the item; [PANIC-1] a panicking `Ord` is caught
-        // here, under the lock, and resumed once it is released.
-        if O::RUNS_USER_CODE {
-            after.catch(|| items.push(item));
-        } else {
-            items.push(item);
+        // [TRYPUT-3] push the item, then count and announce it.
+        if !O::RUNS_USER_CODE {
+            // No user code runs in the push: nothing can unwind from it.
+            self.items.push(item);
+            self.count_put(after);
+            return Ok(());
         }
-        // [PANIC-3] Even if `Ord` panicked, the item may be in the buffer:
-        // then it was put, and is counted and announced like any other.
-        if self.items.len() > len_before {
-            // [TRYPUT-3] count it and wake the front waiting getter [STATE-13].
-            self.unfinished_tasks += 1;
-            wake_next(&mut self.waiting_getters, after);
-        }
+        // [PANIC-1] [PANIC-3] A panicking `Ord` unwinds from the push; if the
+        // item is in the buffer by then, it was put, and `CountPut` counts
+        // and announces it on the way out.
+        let put = CountPut {
+            len_before: self.items.len(),
+            state: self,
+            after,
+        };
+        put.state.items.push(item);
+        put.announce();
         Ok(())
+    }
+
+    /// An item was put: count it and wake the front waiting getter.
+    #[inline(always)]
+    fn count_put(&mut self, after: &mut AfterUnlock) {
+        // [TRYPUT-3] [STATE-13]
+        self.unfinished_tasks += 1;
+        wake_next(&mut self.waiting_getters, after);
     }
 
     /// `get_nowait`.
     #[inline]
     pub(crate) fn try_get(&mut self, after: &mut AfterUnlock) -> Result<T, TryGetError> {
+        // [TRYGET-2] [PANIC-4] a panicking `Ord` unwinds from the pop with
+        // every item still in the buffer, and wakes nobody.
+        self.take_with(after, |items, _| items.pop())
+    }
+
+    /// `get_nowait` that catches a panicking `Ord` (held in `after`, as
+    /// `None` here) instead of unwinding, for a batch whose items already
+    /// taken must not be dropped under the lock [PANIC-6].
+    fn try_get_caught(&mut self, after: &mut AfterUnlock) -> Result<T, TryGetError> {
+        self.take_with(after, |items, after| {
+            if O::RUNS_USER_CODE {
+                after.catch(|| items.pop()).flatten()
+            } else {
+                items.pop()
+            }
+        })
+    }
+
+    /// `get_nowait`'s body, with `pop` taking the item.
+    #[inline]
+    fn take_with(
+        &mut self,
+        after: &mut AfterUnlock,
+        pop: impl FnOnce(&mut O, &mut AfterUnlock) -> Option<T>,
+    ) -> Result<T, TryGetError> {
         // [TRYGET-1] [SHUT-4] empty: `ShutDown` if shut down, else `Empty`.
         if self.items.is_empty() {
             return Err(if self.shutdown {
@@ -145,22 +179,17 @@ impl<T, O: Order<T>> State<T, O> {
             });
         }
         // [TRYGET-2] take an item, even one a notified getter was woken for:
-        // none is reserved [TRYGET-4]. [PANIC-1] `Ord`'s panic is caught.
-        let items = &mut self.items;
-        let popped = if O::RUNS_USER_CODE {
-            after.catch(|| items.pop()).flatten()
-        } else {
-            items.pop()
-        };
-        match popped {
+        // none is reserved [TRYGET-4].
+        match pop(&mut self.items, after) {
             Some(item) => {
                 // [TRYGET-2] wake the front waiting putter. [TRYGET-3] The
                 // unfinished count is left alone.
                 wake_next(&mut self.waiting_putters, after);
                 Ok(item)
             }
-            // [PANIC-4] `Ord` panicked with the item still in the buffer: wake
-            // nobody; `after` re-raises, so this error is never seen.
+            // [PANIC-4] `Ord` panicked (caught) with the item still in the
+            // buffer: wake nobody; `after` re-raises, so this error is never
+            // seen.
             None => Err(TryGetError::Empty),
         }
     }
@@ -248,12 +277,16 @@ impl<T, O: Order<T>> State<T, O> {
         // [GET-1] an item is there: take it. [GET-4] Only this poll removes
         // it; a notification carried none [CANCEL-6].
         if !self.items.is_empty() {
-            let result = take(self, after);
-            if after.panicked() && !self.items.is_empty() {
-                // [PANIC-4] [MANY-4] [STATE-13] `Ord` panicked with items
-                // still there: this getter used its wakeup for nothing it
-                // keeps, so it passes it on.
-                wake_next(&mut self.waiting_getters, after);
+            if !O::RUNS_USER_CODE {
+                // No user code runs in the take: it cannot fail halfway.
+                return Poll::Ready(take(self, after));
+            }
+            // [PANIC-4] [MANY-4] if `Ord` panics (unwinding, or caught by a
+            // batch), `PassTurn` passes this getter's turn on.
+            let turn = PassTurn { state: self, after };
+            let result = take(&mut *turn.state, &mut *turn.after);
+            if !turn.after.panicked() {
+                turn.disarm();
             }
             return Poll::Ready(result);
         }
@@ -275,7 +308,9 @@ impl<T, O: Order<T>> State<T, O> {
         // the unfinished count alone.
         let mut batch = Vec::with_capacity(max.min(self.items.len()));
         while batch.len() < max {
-            match self.try_get(after) {
+            // [MANY-4] a panicking `Ord` is caught, ending the batch: the
+            // items taken so far are dropped outside the lock [PANIC-6].
+            match self.try_get_caught(after) {
                 Ok(item) => batch.push(item),
                 Err(_) => break,
             }
@@ -418,6 +453,62 @@ pub(crate) enum Side {
     Getters,
     Putters,
     Joiners,
+}
+
+/// Counts a pushed item and wakes the front waiting getter, if the item is
+/// in the buffer: after the push ([`announce`](Self::announce)), or, when
+/// dropped, while a panicking `Ord` unwinds from it with the item kept. One
+/// path for both, so a panicking put is announced exactly as any other.
+struct CountPut<'a, T, O: Order<T>> {
+    state: &'a mut State<T, O>,
+    after: &'a mut AfterUnlock,
+    len_before: usize,
+}
+
+impl<T, O: Order<T>> CountPut<'_, T, O> {
+    /// The push returned, so the item is in: count and announce it now,
+    /// rather than in `drop`, whose glue the compiler does not always
+    /// inline.
+    #[inline]
+    fn announce(self) {
+        self.state.count_put(self.after);
+        std::mem::forget(self);
+    }
+}
+
+impl<T, O: Order<T>> Drop for CountPut<'_, T, O> {
+    /// Reached only while a panicking `Ord` unwinds from the push: the item
+    /// counts if the ordering kept it in the buffer. [PANIC-3]
+    fn drop(&mut self) {
+        if self.state.items.len() > self.len_before {
+            self.state.count_put(self.after);
+        }
+    }
+}
+
+/// Armed while a woken (or just arrived) getter takes: if `Ord` panics,
+/// the getter has used its turn on nothing it keeps, so dropping this
+/// passes the turn on while items remain. Disarmed when the take succeeds.
+struct PassTurn<'a, T, O: Order<T>> {
+    state: &'a mut State<T, O>,
+    after: &'a mut AfterUnlock,
+}
+
+impl<T, O: Order<T>> PassTurn<'_, T, O> {
+    #[inline]
+    fn disarm(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl<T, O: Order<T>> Drop for PassTurn<'_, T, O> {
+    fn drop(&mut self) {
+        // [PANIC-4] [MANY-4] [STATE-13] as a dropped notified `get` does
+        // [CANCEL-3].
+        if !self.state.items.is_empty() {
+            wake_next(&mut self.state.waiting_getters, self.after);
+        }
+    }
 }
 
 /// CPython's `_wakeup_next`: notify the first waiter still waiting, if any.

@@ -55,8 +55,9 @@ const YIELD_FROM_ROUND: u32 = 8;
 /// Under loom it blocks at once: loom explores every interleaving, and a spin
 /// loop would only multiply them without reaching a new state.
 ///
-/// The queue is never left inconsistent by a panic (user code is caught
-/// under the lock), so a poisoned lock is simply taken.
+/// The queue is never left inconsistent by a panic (a panicking `Ord`
+/// unwinds through drop guards that finish the operation's bookkeeping, or
+/// is caught), so a poisoned lock is simply taken.
 #[inline]
 pub(crate) fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
     #[cfg(not(aioqueue_loom))]

@@ -1,16 +1,18 @@
 //! Items whose `Ord` or `Drop` panics, and a waker that panics.
 //!
 //! The crate promises: a panic in user code reaches only the caller whose
-//! operation ran it; the lock is not poisoned; `len` counts exactly the items
+//! operation ran it; the queue stays usable; `len` counts exactly the items
 //! in the buffer; no item is duplicated or lost. Every test below counts live
 //! items and records each drop, so a lost, leaked or twice-dropped item fails.
 
 use std::any::Any;
 use std::cmp::Ordering;
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{mpsc, Arc, Mutex, Once};
 use std::task::{Context, Wake, Waker};
+use std::time::Duration;
 
 use aioqueue::{GetError, PriorityQueue, PutError, Queue, TryGetError, TryPutError};
 use tokio_test::task::spawn;
@@ -560,6 +562,124 @@ fn drop_panic_of_an_item_when_the_queue_is_dropped_loses_no_other_item() {
     ctl.panic_on_drop_of(&middle);
     queue.try_put(middle).unwrap();
     assert_eq!(catch(|| drop(queue)), Err("drop"));
+    ctl.assert_all_dropped_once();
+}
+
+/// A waker that, when woken, reads the queue's `Debug` (which locks it) and
+/// sends it: had the wake been made under the queue's lock, it would
+/// deadlock, so the tests below run it on a thread with a deadline.
+struct Inspect {
+    queue: Arc<PriorityQueue<Hostile>>,
+    seen: mpsc::Sender<String>,
+}
+
+impl Wake for Inspect {
+    fn wake(self: Arc<Self>) {
+        let _ = self.seen.send(format!("{:?}", self.queue));
+    }
+}
+
+#[test]
+fn wakes_owed_by_a_panicking_ord_are_made_after_the_lock_is_released() {
+    // docs/semantics.md PANIC-1, PANIC-3, PANIC-4, WAKE-4: `Ord`'s panic
+    // unwinds out of the put and the get; the getter each of them wakes is
+    // woken once the lock is released, before the panic reaches the caller.
+    let ctl = Control::new();
+    let queue = Arc::new(PriorityQueue::new(0));
+    let (tx, rx) = mpsc::channel();
+    let worker = {
+        let (queue, ctl) = (Arc::clone(&queue), Arc::clone(&ctl));
+        std::thread::spawn(move || {
+            let inspect = Waker::from(Arc::new(Inspect {
+                queue: Arc::clone(&queue),
+                seen: tx,
+            }));
+            let noop = Waker::noop();
+            // A put: two waiting getters; the first is notified by a plain
+            // put, the second by a put whose push panics with its item in.
+            let mut g1 = queue.get();
+            let mut g2 = queue.get();
+            assert!(Pin::new(&mut g1).poll_ready(noop).is_pending());
+            assert!(Pin::new(&mut g2).poll_ready(&inspect).is_pending());
+            queue.try_put(ctl.item(1)).unwrap();
+            ctl.panic_on_next_comparison();
+            assert_eq!(catch(|| queue.try_put(ctl.item(0))), Err("ord"));
+            let taken = [&mut g1, &mut g2].map(|get| {
+                let poll = Pin::new(get).poll_ready(noop);
+                let std::task::Poll::Ready(Ok(item)) = poll else {
+                    panic!("a notified getter takes an item: {poll:?}");
+                };
+                item.key
+            });
+            assert_eq!(sorted(taken.to_vec()), [0, 1]);
+            // A get: four waiting getters, three items; the first getter's
+            // pop panics and passes its turn to the fourth.
+            let mut gets: Vec<_> = (0..4).map(|_| queue.get()).collect();
+            for (n, get) in gets.iter_mut().enumerate() {
+                let waker = if n == 3 { &inspect } else { noop };
+                assert!(Pin::new(get).poll_ready(waker).is_pending());
+            }
+            for key in [7, 8, 9] {
+                queue.try_put(ctl.item(key)).unwrap();
+            }
+            ctl.panic_on_next_comparison();
+            let panicked = catch(|| Pin::new(&mut gets[0]).poll_ready(noop).is_ready());
+            assert_eq!(panicked, Err("ord"));
+            let keys: Vec<u32> = gets
+                .iter_mut()
+                .skip(1)
+                .map(|get| match Pin::new(get).poll_ready(noop) {
+                    std::task::Poll::Ready(Ok(item)) => item.key,
+                    poll => panic!("each woken getter takes an item: {poll:?}"),
+                })
+                .collect();
+            assert_eq!(sorted(keys), [7, 8, 9]);
+        })
+    };
+    let timeout = Duration::from_secs(10);
+    // Each waker sees the state after its operation: the panicking put's
+    // item is in and counted; the panicking get took nothing.
+    assert_eq!(
+        rx.recv_timeout(timeout)
+            .expect("a panicking put woke its getter under the lock"),
+        "PriorityQueue { maxsize: 0, len: 2, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 2, shutdown: false }"
+    );
+    assert_eq!(
+        rx.recv_timeout(timeout)
+            .expect("a panicking get passed its turn on under the lock"),
+        "PriorityQueue { maxsize: 0, len: 3, getters: 0, putters: 0, joiners: 0, unfinished_tasks: 5, shutdown: false }"
+    );
+    worker.join().expect("the worker's assertions hold");
+    drop(queue);
+    ctl.assert_all_dropped_once();
+}
+
+#[test]
+fn a_panicking_waker_woken_by_a_panicking_ord_does_not_abort() {
+    // docs/semantics.md PANIC-3, PANIC-7: the wake owed by a put whose
+    // `Ord` panicked is made while that panic unwinds; a second panic then
+    // would abort the process, so the waker's is dropped and the caller
+    // gets `Ord`'s.
+    struct Exploding;
+    impl Wake for Exploding {
+        fn wake(self: Arc<Self>) {
+            panic_any(HostilePanic("waker"));
+        }
+    }
+    let ctl = Control::new();
+    let queue = PriorityQueue::new(0);
+    let exploding = Waker::from(Arc::new(Exploding));
+    let mut g1 = queue.get();
+    let mut g2 = queue.get();
+    assert!(Pin::new(&mut g1).poll_ready(Waker::noop()).is_pending());
+    assert!(Pin::new(&mut g2).poll_ready(&exploding).is_pending());
+    queue.try_put(ctl.item(1)).unwrap();
+    ctl.panic_on_next_comparison();
+    assert_eq!(catch(|| queue.try_put(ctl.item(0))), Err("ord"));
+    assert_eq!((queue.len(), queue.unfinished_tasks()), (2, 2));
+    assert_eq!(queue.waiting_getters(), 0, "the second getter was notified");
+    drop((g1, g2));
+    drop(queue);
     ctl.assert_all_dropped_once();
 }
 

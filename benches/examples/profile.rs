@@ -2,7 +2,8 @@
 //! `valgrind --tool=callgrind target/release/examples/profile pairs 1000000`
 //! or `perf record target/release/examples/profile spsc 64 1000000`.
 //!
-//! Modes: `pairs N` (aioqueue try_put + try_get), `pairs-baseline N`
+//! Modes: `pairs N [queue|lifo|priority]` (aioqueue try_put + try_get),
+//! `pairs-baseline N`
 //! (`Mutex<VecDeque>`), `pairs-kanal N`, `spsc CAPACITY N` and
 //! `mpmc CAPACITY N` (2 workers; `PEER=flume`, `kanal`, ... for a peer;
 //! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread, tokio),
@@ -49,13 +50,12 @@ fn main() {
         _ => Peer::Aioqueue,
     };
     match args.first().map(String::as_str) {
-        Some("pairs") => {
-            let queue = Queue::new(1024);
-            for item in 0..number(1) {
-                queue.try_put(black_box(item)).unwrap();
-                black_box(queue.try_get().unwrap());
-            }
-        }
+        Some("pairs") => match args.get(2).map(String::as_str) {
+            None | Some("queue") => pairs(Queue::new(1024), number(1)),
+            Some("lifo") => pairs(aioqueue::LifoQueue::new(1024), number(1)),
+            Some("priority") => pairs(aioqueue::PriorityQueue::new(1024), number(1)),
+            Some(other) => panic!("`pairs N [queue|lifo|priority]`, not {other:?}"),
+        },
         Some("pairs-kanal") => {
             let (tx, rx) = kanal::bounded(1024);
             for item in 0..number(1) {
@@ -308,6 +308,14 @@ fn waiters_batch(waiters: usize, items: u64) -> f64 {
     let elapsed = start.elapsed().as_secs_f64() * 1e9 / items as f64;
     assert_eq!(wakes.load(Ordering::SeqCst), items);
     elapsed
+}
+
+/// `n` uncontended `try_put` + `try_get` pairs on `queue`.
+fn pairs<O: aioqueue::Order<u64>>(queue: aioqueue::GenericQueue<u64, O>, n: u64) {
+    for item in 0..n {
+        queue.try_put(black_box(item)).unwrap();
+        black_box(queue.try_get().unwrap());
+    }
 }
 
 /// Where `PriorityQueue`'s time goes: its heap alone (through the `Order`

@@ -2,8 +2,8 @@
 //! panic in `Ord` and panic in `Drop`, at points the fuzzer chooses.
 //!
 //! The promises checked (`PANIC-1` to `PANIC-6`, `STATE-13`/`STATE-14`): a
-//! panic reaches only the caller that ran the user code; the queue is never
-//! poisoned; `len` counts exactly the items in it; `unfinished_tasks` counts
+//! panic reaches only the caller that ran the user code; the queue stays
+//! usable; `len` counts exactly the items in it; `unfinished_tasks` counts
 //! every item put, including one whose push panicked; no item is lost,
 //! duplicated or dropped twice (every item's life is tracked); the waiter
 //! counts in `Debug` are exactly the futures still waiting; each operation
