@@ -122,15 +122,14 @@ impl<T, O: Order<T>> State<T, O> {
             return Ok(());
         }
         // [PANIC-1] [PANIC-3] A panicking `Ord` unwinds from the push; if the
-        // item is in the buffer by then, it was put, and `CountPut` counts
-        // and announces it on the way out.
+        // item is in the buffer by then, it was put. `CountPut` counts and
+        // announces it when dropped, after the push or on the way out.
         let put = CountPut {
             len_before: self.items.len(),
             state: self,
             after,
         };
         put.state.items.push(item);
-        put.announce();
         Ok(())
     }
 
@@ -283,11 +282,13 @@ impl<T, O: Order<T>> State<T, O> {
             }
             // [PANIC-4] [MANY-4] if `Ord` panics (unwinding, or caught by a
             // batch), `PassTurn` passes this getter's turn on.
-            let turn = PassTurn { state: self, after };
+            let mut turn = PassTurn {
+                state: self,
+                after,
+                armed: true,
+            };
             let result = take(&mut *turn.state, &mut *turn.after);
-            if !turn.after.panicked() {
-                turn.disarm();
-            }
+            turn.armed = turn.after.panicked();
             return Poll::Ready(result);
         }
         // [GET-2] [SHUT-4] [SHUT-8] empty and shut down: fail; nothing
@@ -455,31 +456,23 @@ pub(crate) enum Side {
     Joiners,
 }
 
-/// Counts a pushed item and wakes the front waiting getter, if the item is
-/// in the buffer: after the push ([`announce`](Self::announce)), or, when
-/// dropped, while a panicking `Ord` unwinds from it with the item kept. One
-/// path for both, so a panicking put is announced exactly as any other.
+/// Counts a pushed item and wakes the front waiting getter when dropped, if
+/// the item is in the buffer: after the push, or while a panicking `Ord`
+/// unwinds from it with the item kept. One path for both, so a panicking
+/// put is announced exactly as any other. (Not disarmed by moving it into
+/// `mem::forget`: that move copied the guard through the stack in a way
+/// that stalled the CPU's store forwarding, doubling the time of a
+/// `PriorityQueue` pair in a benchmark.)
 struct CountPut<'a, T, O: Order<T>> {
     state: &'a mut State<T, O>,
     after: &'a mut AfterUnlock,
     len_before: usize,
 }
 
-impl<T, O: Order<T>> CountPut<'_, T, O> {
-    /// The push returned, so the item is in: count and announce it now,
-    /// rather than in `drop`, whose glue the compiler does not always
-    /// inline.
-    #[inline]
-    fn announce(self) {
-        self.state.count_put(self.after);
-        std::mem::forget(self);
-    }
-}
-
 impl<T, O: Order<T>> Drop for CountPut<'_, T, O> {
-    /// Reached only while a panicking `Ord` unwinds from the push: the item
-    /// counts if the ordering kept it in the buffer. [PANIC-3]
+    #[inline]
     fn drop(&mut self) {
+        // [TRYPUT-3] [PANIC-3]
         if self.state.items.len() > self.len_before {
             self.state.count_put(self.after);
         }
@@ -488,24 +481,20 @@ impl<T, O: Order<T>> Drop for CountPut<'_, T, O> {
 
 /// Armed while a woken (or just arrived) getter takes: if `Ord` panics,
 /// the getter has used its turn on nothing it keeps, so dropping this
-/// passes the turn on while items remain. Disarmed when the take succeeds.
+/// passes the turn on while items remain. Disarmed in place, not by
+/// `mem::forget` (see `CountPut`), once the take returned without a caught
+/// panic.
 struct PassTurn<'a, T, O: Order<T>> {
     state: &'a mut State<T, O>,
     after: &'a mut AfterUnlock,
-}
-
-impl<T, O: Order<T>> PassTurn<'_, T, O> {
-    #[inline]
-    fn disarm(self) {
-        std::mem::forget(self);
-    }
+    armed: bool,
 }
 
 impl<T, O: Order<T>> Drop for PassTurn<'_, T, O> {
     fn drop(&mut self) {
         // [PANIC-4] [MANY-4] [STATE-13] as a dropped notified `get` does
         // [CANCEL-3].
-        if !self.state.items.is_empty() {
+        if self.armed && !self.state.items.is_empty() {
             wake_next(&mut self.state.waiting_getters, self.after);
         }
     }
