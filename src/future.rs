@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::error::{GetError, PutError};
+use crate::lock::{Lock, Shared};
 use crate::order::Order;
 use crate::queue_ref::QueueRef;
 use crate::state::Side;
@@ -45,8 +46,8 @@ use crate::waiters::WaiterKey;
 /// # });
 /// ```
 #[must_use = "futures do nothing unless polled; a dropped `Put` puts nothing"]
-pub struct Put<'a, T, O: Order<T>> {
-    queue: QueueRef<'a, T, O>,
+pub struct Put<'a, T, O: Order<T>, L: Lock = Shared> {
+    queue: QueueRef<'a, T, O, L>,
     /// `None` once the put completed.
     item: Option<T>,
     waiter: Option<WaiterKey>,
@@ -80,8 +81,8 @@ pub struct Put<'a, T, O: Order<T>> {
 /// assert_eq!(get.as_mut().poll(&mut cx), Poll::Ready(Ok(7)));
 /// ```
 #[must_use = "futures do nothing unless polled; a dropped `Get` takes nothing"]
-pub struct Get<'a, T, O: Order<T>> {
-    queue: QueueRef<'a, T, O>,
+pub struct Get<'a, T, O: Order<T>, L: Lock = Shared> {
+    queue: QueueRef<'a, T, O, L>,
     done: bool,
     waiter: Option<WaiterKey>,
 }
@@ -111,8 +112,8 @@ pub struct Get<'a, T, O: Order<T>> {
 /// # });
 /// ```
 #[must_use = "futures do nothing unless polled"]
-pub struct Join<'a, T, O: Order<T>> {
-    queue: QueueRef<'a, T, O>,
+pub struct Join<'a, T, O: Order<T>, L: Lock = Shared> {
+    queue: QueueRef<'a, T, O, L>,
     done: bool,
     waiter: Option<WaiterKey>,
 }
@@ -138,21 +139,21 @@ pub struct Join<'a, T, O: Order<T>> {
 /// # });
 /// ```
 #[must_use = "futures do nothing unless polled; a dropped `GetMany` takes nothing"]
-pub struct GetMany<'a, T, O: Order<T>> {
-    queue: QueueRef<'a, T, O>,
+pub struct GetMany<'a, T, O: Order<T>, L: Lock = Shared> {
+    queue: QueueRef<'a, T, O, L>,
     max: usize,
     done: bool,
     waiter: Option<WaiterKey>,
 }
 
 // [POLL-7] None of them is ever pinned through: the item is moved, not borrowed.
-impl<T, O: Order<T>> Unpin for Put<'_, T, O> {}
-impl<T, O: Order<T>> Unpin for Get<'_, T, O> {}
-impl<T, O: Order<T>> Unpin for Join<'_, T, O> {}
-impl<T, O: Order<T>> Unpin for GetMany<'_, T, O> {}
+impl<T, O: Order<T>, L: Lock> Unpin for Put<'_, T, O, L> {}
+impl<T, O: Order<T>, L: Lock> Unpin for Get<'_, T, O, L> {}
+impl<T, O: Order<T>, L: Lock> Unpin for Join<'_, T, O, L> {}
+impl<T, O: Order<T>, L: Lock> Unpin for GetMany<'_, T, O, L> {}
 
-impl<'a, T, O: Order<T>> Put<'a, T, O> {
-    pub(crate) fn new(queue: QueueRef<'a, T, O>, item: T) -> Self {
+impl<'a, T, O: Order<T>, L: Lock> Put<'a, T, O, L> {
+    pub(crate) fn new(queue: QueueRef<'a, T, O, L>, item: T) -> Self {
         // [POLL-1] built, not run: no lock taken, nothing registered.
         Put {
             queue,
@@ -162,7 +163,7 @@ impl<'a, T, O: Order<T>> Put<'a, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Put<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Put<'_, T, O, L> {
     /// Cancels the put and hands its item back, unless the put completed.
     ///
     /// It cancels exactly as dropping the future does: a put never polled
@@ -207,8 +208,8 @@ impl<T, O: Order<T>> Put<'_, T, O> {
     }
 }
 
-impl<'a, T, O: Order<T>> Get<'a, T, O> {
-    pub(crate) fn new(queue: QueueRef<'a, T, O>) -> Self {
+impl<'a, T, O: Order<T>, L: Lock> Get<'a, T, O, L> {
+    pub(crate) fn new(queue: QueueRef<'a, T, O, L>) -> Self {
         // [POLL-1] built, not run: no lock taken, nothing registered.
         Get {
             queue,
@@ -218,8 +219,8 @@ impl<'a, T, O: Order<T>> Get<'a, T, O> {
     }
 }
 
-impl<'a, T, O: Order<T>> GetMany<'a, T, O> {
-    pub(crate) fn new(queue: QueueRef<'a, T, O>, max: usize) -> Self {
+impl<'a, T, O: Order<T>, L: Lock> GetMany<'a, T, O, L> {
+    pub(crate) fn new(queue: QueueRef<'a, T, O, L>, max: usize) -> Self {
         // [POLL-1] built, not run.
         GetMany {
             queue,
@@ -230,8 +231,8 @@ impl<'a, T, O: Order<T>> GetMany<'a, T, O> {
     }
 }
 
-impl<'a, T, O: Order<T>> Join<'a, T, O> {
-    pub(crate) fn new(queue: QueueRef<'a, T, O>) -> Self {
+impl<'a, T, O: Order<T>, L: Lock> Join<'a, T, O, L> {
+    pub(crate) fn new(queue: QueueRef<'a, T, O, L>) -> Self {
         // [POLL-1] built, not run: the count is read at the first poll [JOIN-1].
         Join {
             queue,
@@ -241,7 +242,7 @@ impl<'a, T, O: Order<T>> Join<'a, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Future for Put<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Future for Put<'_, T, O, L> {
     type Output = Result<(), PutError<T>>;
 
     #[inline]
@@ -256,7 +257,7 @@ impl<T, O: Order<T>> Future for Put<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Future for Get<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Future for Get<'_, T, O, L> {
     type Output = Result<T, GetError>;
 
     #[inline]
@@ -275,7 +276,7 @@ impl<T, O: Order<T>> Future for Get<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Future for GetMany<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Future for GetMany<'_, T, O, L> {
     type Output = Result<Vec<T>, GetError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -296,7 +297,7 @@ impl<T, O: Order<T>> Future for GetMany<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Future for Join<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Future for Join<'_, T, O, L> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -313,7 +314,7 @@ impl<T, O: Order<T>> Future for Join<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Drop for Put<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Drop for Put<'_, T, O, L> {
     fn drop(&mut self) {
         self.queue.leave(Side::Putters, &mut self.waiter);
         // [CANCEL-7] [PANIC-6] The unput item is dropped after this, with the
@@ -321,20 +322,20 @@ impl<T, O: Order<T>> Drop for Put<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Drop for Get<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Drop for Get<'_, T, O, L> {
     fn drop(&mut self) {
         self.queue.leave(Side::Getters, &mut self.waiter);
     }
 }
 
-impl<T, O: Order<T>> Drop for GetMany<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Drop for GetMany<'_, T, O, L> {
     fn drop(&mut self) {
         // [MANY-1] cancelled as a `Get` is [CANCEL-2] [CANCEL-3].
         self.queue.leave(Side::Getters, &mut self.waiter);
     }
 }
 
-impl<T, O: Order<T>> Drop for Join<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Drop for Join<'_, T, O, L> {
     fn drop(&mut self) {
         // [CANCEL-5] waiting or notified: leave the list, or forget the
         // notification; never wakes anyone.
@@ -342,7 +343,7 @@ impl<T, O: Order<T>> Drop for Join<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for Put<'_, T, O, L> {
     /// `Put { waiting: true, place: Some(2), done: false, .. }`: `place` is
     /// the future's place in the waiting putters (1 = the next one a get
     /// wakes), `None` when it is not waiting.
@@ -357,7 +358,7 @@ impl<T, O: Order<T>> fmt::Debug for Put<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for Get<'_, T, O, L> {
     /// `Get { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
     ///
     /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
@@ -370,7 +371,7 @@ impl<T, O: Order<T>> fmt::Debug for Get<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for Join<'_, T, O, L> {
     /// `Join { waiting: true, place: Some(1), done: false, .. }`, as for [`Put`].
     ///
     /// Rules: [`DEBUG-2`](crate::semantics#DEBUG-2).
@@ -383,7 +384,7 @@ impl<T, O: Order<T>> fmt::Debug for Join<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for GetMany<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for GetMany<'_, T, O, L> {
     /// `GetMany { max: 8, waiting: true, place: Some(1), done: false, .. }`,
     /// as for [`Put`].
     ///

@@ -3,7 +3,9 @@
 //! including `task_done`/`join` and `shutdown`.
 //!
 //! The queues are thread-safe and runtime-agnostic (std only, no `unsafe`):
-//! share one through an `Arc` between tasks on any executor.
+//! share one through an `Arc` between tasks on any executor. For tasks that
+//! share one thread, as asyncio's do, [`local`] has the same three queues
+//! without the cost of a thread-safe lock.
 //!
 //! | asyncio | aioqueue |
 //! |---|---|
@@ -30,6 +32,7 @@
 //! | `'static` futures to store or spawn | [`put_owned`](GenericQueue::put_owned), [`get_owned`](GenericQueue::get_owned), [`join_owned`](GenericQueue::join_owned) on an `Arc` |
 //! | batches | [`try_get_many`](GenericQueue::try_get_many), [`get_many`](GenericQueue::get_many) |
 //! | a `Stream` (feature `stream`) | `stream()`, `into_stream()`: `GetStream` |
+//! | one thread, as asyncio: no atomics | [`local::Queue`], [`local::LifoQueue`], [`local::PriorityQueue`] |
 //!
 //! # Example
 //!
@@ -77,6 +80,8 @@ mod after_unlock;
 mod blocking;
 mod error;
 mod future;
+pub mod local;
+mod lock;
 mod order;
 mod queue;
 mod queue_ref;
@@ -89,6 +94,7 @@ mod waiters;
 
 pub use error::{GetError, PutError, TaskDoneError, TryGetError, TryPutError};
 pub use future::{Get, GetMany, Join, Put};
+pub use lock::{Local, Lock, Shared};
 pub use order::{Fifo, Lifo, Order, Priority};
 pub use queue::{GenericQueue, LifoQueue, PriorityQueue, Queue};
 #[cfg(feature = "stream")]

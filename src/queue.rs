@@ -7,10 +7,10 @@ use std::sync::Arc;
 use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
 use crate::future::{Get, GetMany, Join, Put};
+use crate::lock::{Lock, Shared};
 use crate::order::{Fifo, Lifo, Order, Priority};
 use crate::queue_ref::QueueRef;
 use crate::state::{Side, State};
-use crate::sync::{self, Mutex, MutexGuard};
 use crate::waiters::WaiterKey;
 
 /// A first in, first out queue: asyncio's `Queue`.
@@ -81,16 +81,19 @@ pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
 
 /// The queue behind [`Queue`], [`LifoQueue`] and [`PriorityQueue`]: one
 /// implementation of asyncio's algorithm, generic over the [`Order`] in which
-/// `get` takes items.
+/// `get` takes items, and over the [`Lock`] that guards it.
 ///
-/// All methods take `&self`; the queue is `Send + Sync` when `T: Send`, so
-/// tasks on any executor and thread can share it through an `Arc`.
+/// All methods take `&self`. With the default lock, [`Shared`], the queue is
+/// `Send + Sync` when `T: Send`, so tasks on any executor and thread can
+/// share it through an `Arc`. With [`Local`](crate::Local), it is a queue
+/// for tasks on one thread ([`crate::local`]); the blocking face
+/// (`put_blocking` and the others) is the thread-safe queue's alone.
 ///
 /// Rules: [`ORDER-4`](crate::semantics#ORDER-4), [`WAKE-3`](crate::semantics#WAKE-3),
 /// [`WAKE-4`](crate::semantics#WAKE-4), [`WAKE-6`](crate::semantics#WAKE-6),
 /// [`PANIC-1`](crate::semantics#PANIC-1), [`PANIC-2`](crate::semantics#PANIC-2),
 /// [`PANIC-6`](crate::semantics#PANIC-6), [`DIFF-3`](crate::semantics#DIFF-3),
-/// [`DIFF-4`](crate::semantics#DIFF-4).
+/// [`DIFF-4`](crate::semantics#DIFF-4), [`LOCAL-1`](crate::semantics#LOCAL-1).
 ///
 /// # Examples
 ///
@@ -121,11 +124,11 @@ pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
 /// assert_eq!(done, vec![0, 1, 2, 3, 4]);
 /// # });
 /// ```
-pub struct GenericQueue<T, O> {
-    state: Mutex<State<T, O>>,
+pub struct GenericQueue<T, O, L: Lock = Shared> {
+    state: L::Cell<State<T, O>>,
 }
 
-impl<T, O: Order<T>> GenericQueue<T, O> {
+impl<T, O: Order<T>, L: Lock> GenericQueue<T, O, L> {
     /// Creates a queue that holds at most `maxsize` items; `0` means
     /// unbounded (asyncio's `maxsize <= 0`).
     ///
@@ -140,7 +143,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// ```
     pub fn new(maxsize: usize) -> Self {
         GenericQueue {
-            state: Mutex::new(State::new(maxsize)),
+            state: L::new(State::new(maxsize)),
         }
     }
 
@@ -276,7 +279,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-2`](crate::semantics#CANCEL-2),
     /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
     /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7).
-    pub fn put(&self, item: T) -> Put<'_, T, O> {
+    pub fn put(&self, item: T) -> Put<'_, T, O, L> {
         Put::new(QueueRef::Borrowed(self), item)
     }
 
@@ -336,7 +339,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// [`CANCEL-3`](crate::semantics#CANCEL-3), [`CANCEL-4`](crate::semantics#CANCEL-4),
     /// [`CANCEL-6`](crate::semantics#CANCEL-6), [`CANCEL-7`](crate::semantics#CANCEL-7),
     /// [`HIST-1`](crate::semantics#HIST-1).
-    pub fn get(&self) -> Get<'_, T, O> {
+    pub fn get(&self) -> Get<'_, T, O, L> {
         Get::new(QueueRef::Borrowed(self))
     }
 
@@ -417,7 +420,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// Rules: [`CANCEL-1`](crate::semantics#CANCEL-1), [`CANCEL-4`](crate::semantics#CANCEL-4),
     /// [`CANCEL-5`](crate::semantics#CANCEL-5).
-    pub fn join(&self) -> Join<'_, T, O> {
+    pub fn join(&self) -> Join<'_, T, O, L> {
         Join::new(QueueRef::Borrowed(self))
     }
 
@@ -443,7 +446,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// As [`put`](Self::put)'s: cancel safe, and [`Put::cancel`] hands the
     /// item back.
-    pub fn put_owned<'a>(self: Arc<Self>, item: T) -> Put<'a, T, O>
+    pub fn put_owned<'a>(self: Arc<Self>, item: T) -> Put<'a, T, O, L>
     where
         Self: 'a,
     {
@@ -470,7 +473,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// As [`get`](Self::get)'s: cancel safe; a wakeup it can no longer use
     /// passes to the next getter.
-    pub fn get_owned<'a>(self: Arc<Self>) -> Get<'a, T, O>
+    pub fn get_owned<'a>(self: Arc<Self>) -> Get<'a, T, O, L>
     where
         Self: 'a,
     {
@@ -498,7 +501,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// # Cancel safety
     ///
     /// Cancel safe: dropping the future only stops waiting.
-    pub fn join_owned<'a>(self: Arc<Self>) -> Join<'a, T, O>
+    pub fn join_owned<'a>(self: Arc<Self>) -> Join<'a, T, O, L>
     where
         Self: 'a,
     {
@@ -559,7 +562,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// Cancel safe, as [`get`](Self::get): items leave the queue only in
     /// the poll that returns them, and a wakeup the future can no longer use
     /// passes to the next getter.
-    pub fn get_many(&self, max: usize) -> GetMany<'_, T, O> {
+    pub fn get_many(&self, max: usize) -> GetMany<'_, T, O, L> {
         GetMany::new(QueueRef::Borrowed(self), max)
     }
 
@@ -746,12 +749,12 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     }
 
     #[inline]
-    fn lock(&self) -> MutexGuard<'_, State<T, O>> {
-        sync::lock(&self.state)
+    fn lock(&self) -> L::Guard<'_, State<T, O>> {
+        L::lock(&self.state)
     }
 }
 
-impl<T, O: Order<T>> Default for GenericQueue<T, O> {
+impl<T, O: Order<T>, L: Lock> Default for GenericQueue<T, O, L> {
     /// An unbounded queue.
     ///
     /// Rules: [`NEW-2`](crate::semantics#NEW-2).
@@ -766,7 +769,7 @@ impl<T, O: Order<T>> Default for GenericQueue<T, O> {
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for GenericQueue<T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for GenericQueue<T, O, L> {
     /// Shows the counts, never the items, so `T` need not be `Debug`:
     /// `Queue { maxsize: 1, len: 1, getters: 0, putters: 1, joiners: 0, unfinished_tasks: 1, shutdown: false }`.
     /// `getters`, `putters` and `joiners` count the tasks still waiting

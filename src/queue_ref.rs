@@ -8,18 +8,19 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::lock::Lock;
 use crate::queue::GenericQueue;
 
-pub(crate) enum QueueRef<'a, T, O> {
-    Borrowed(&'a GenericQueue<T, O>),
-    Shared(Arc<GenericQueue<T, O>>),
+pub(crate) enum QueueRef<'a, T, O, L: Lock> {
+    Borrowed(&'a GenericQueue<T, O, L>),
+    Shared(Arc<GenericQueue<T, O, L>>),
 }
 
-impl<T, O> Deref for QueueRef<'_, T, O> {
-    type Target = GenericQueue<T, O>;
+impl<T, O, L: Lock> Deref for QueueRef<'_, T, O, L> {
+    type Target = GenericQueue<T, O, L>;
 
     #[inline]
-    fn deref(&self) -> &GenericQueue<T, O> {
+    fn deref(&self) -> &GenericQueue<T, O, L> {
         match self {
             QueueRef::Borrowed(queue) => queue,
             QueueRef::Shared(queue) => queue,

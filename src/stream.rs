@@ -7,13 +7,14 @@ use std::task::{Context, Poll};
 
 use futures_core::stream::{FusedStream, Stream};
 
+use crate::lock::{Lock, Shared};
 use crate::order::Order;
 use crate::queue::GenericQueue;
 use crate::queue_ref::QueueRef;
 use crate::state::Side;
 use crate::waiters::WaiterKey;
 
-impl<T, O: Order<T>> GenericQueue<T, O> {
+impl<T, O: Order<T>, L: Lock> GenericQueue<T, O, L> {
     /// The queue's items as a [`Stream`]: each item is one
     /// [`get`](Self::get), and the stream ends once the queue is shut down
     /// and empty (when `get` would fail with [`GetError`](crate::GetError)).
@@ -42,7 +43,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     /// stream, or a `next()` future, while it waits loses no item, and a
     /// wakeup it can no longer use passes to the next getter.
     #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
-    pub fn stream(&self) -> GetStream<'_, T, O> {
+    pub fn stream(&self) -> GetStream<'_, T, O, L> {
         GetStream::new(QueueRef::Borrowed(self))
     }
 
@@ -69,7 +70,7 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
     ///
     /// As [`stream`](Self::stream)'s.
     #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
-    pub fn into_stream<'a>(self: Arc<Self>) -> GetStream<'a, T, O>
+    pub fn into_stream<'a>(self: Arc<Self>) -> GetStream<'a, T, O, L>
     where
         Self: 'a,
     {
@@ -100,16 +101,16 @@ impl<T, O: Order<T>> GenericQueue<T, O> {
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
 #[must_use = "streams do nothing unless polled"]
-pub struct GetStream<'a, T, O: Order<T>> {
-    queue: QueueRef<'a, T, O>,
+pub struct GetStream<'a, T, O: Order<T>, L: Lock = Shared> {
+    queue: QueueRef<'a, T, O, L>,
     waiter: Option<WaiterKey>,
     ended: bool,
 }
 
-impl<T, O: Order<T>> Unpin for GetStream<'_, T, O> {}
+impl<T, O: Order<T>, L: Lock> Unpin for GetStream<'_, T, O, L> {}
 
-impl<'a, T, O: Order<T>> GetStream<'a, T, O> {
-    fn new(queue: QueueRef<'a, T, O>) -> Self {
+impl<'a, T, O: Order<T>, L: Lock> GetStream<'a, T, O, L> {
+    fn new(queue: QueueRef<'a, T, O, L>) -> Self {
         // [POLL-1] built, not run.
         GetStream {
             queue,
@@ -119,7 +120,7 @@ impl<'a, T, O: Order<T>> GetStream<'a, T, O> {
     }
 }
 
-impl<T, O: Order<T>> Stream for GetStream<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Stream for GetStream<'_, T, O, L> {
     type Item = T;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
@@ -141,20 +142,20 @@ impl<T, O: Order<T>> Stream for GetStream<'_, T, O> {
     }
 }
 
-impl<T, O: Order<T>> FusedStream for GetStream<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> FusedStream for GetStream<'_, T, O, L> {
     fn is_terminated(&self) -> bool {
         self.ended
     }
 }
 
-impl<T, O: Order<T>> Drop for GetStream<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> Drop for GetStream<'_, T, O, L> {
     fn drop(&mut self) {
         // [STREAM-1] a waiting stream is cancelled as a `Get` is.
         self.queue.leave(Side::Getters, &mut self.waiter);
     }
 }
 
-impl<T, O: Order<T>> fmt::Debug for GetStream<'_, T, O> {
+impl<T, O: Order<T>, L: Lock> fmt::Debug for GetStream<'_, T, O, L> {
     /// `GetStream { waiting: true, place: Some(1), ended: false, .. }`, as
     /// for [`Get`](crate::Get).
     ///

@@ -184,6 +184,32 @@ async_assert_fn!(PriorityQueue<u8>, get(): Send & Sync);
 async_assert_fn!(Queue<NotSend>, put(Rc::new(1)): !Send & !Sync);
 async_assert_fn!(Queue<NotSend>, get(): !Send & !Sync);
 
+// The one-thread queues (docs/semantics.md LOCAL-1): Send when T: Send,
+// so a queue can be moved to another thread whole, never Sync, so their
+// futures, which borrow the queue or hold an `Arc` of it, are never Send.
+assert_value!(aioqueue::local::Queue<u8>: Send & !Sync);
+assert_value!(aioqueue::local::LifoQueue<String>: Send & !Sync);
+assert_value!(aioqueue::local::PriorityQueue<u64>: Send & !Sync);
+assert_value!(aioqueue::local::Queue<NotSend>: !Send & !Sync);
+assert_value!(Arc<aioqueue::local::Queue<u8>>: !Send & !Sync);
+assert_value!(Put<'static, u8, Fifo<u8>, aioqueue::Local>: !Send & !Sync);
+assert_value!(Get<'static, u8, Lifo<u8>, aioqueue::Local>: !Send & !Sync);
+assert_value!(Join<'static, u8, Priority<u8>, aioqueue::Local>: !Send & !Sync);
+assert_value!(GetMany<'static, u8, Fifo<u8>, aioqueue::Local>: !Send & !Sync);
+#[cfg(feature = "stream")]
+assert_value!(aioqueue::GetStream<'static, u8, Fifo<u8>, aioqueue::Local>: !Send & !Sync);
+assert_value!(Put<'static, PhantomPinned, Fifo<PhantomPinned>, aioqueue::Local>: Unpin);
+async_assert_fn!(aioqueue::local::Queue<u8>, put(1): !Send & !Sync);
+async_assert_fn!(aioqueue::local::Queue<u8>, get(): !Send & !Sync);
+async_assert_fn!(aioqueue::local::PriorityQueue<u8>, join(): !Send & !Sync);
+// The owned futures of a local queue are 'static, for `spawn_local`.
+const _: fn() = || {
+    let queue: Arc<aioqueue::local::Queue<String>> = todo!();
+    require_static(&Arc::clone(&queue).put_owned(String::new()));
+    require_static(&Arc::clone(&queue).get_owned());
+    require_static(&Arc::clone(&queue).join_owned());
+};
+
 // Every error: Send + Sync + 'static + std::error::Error.
 assert_value!(PutError<u8>: Error);
 assert_value!(PutError<String>: Error);

@@ -202,7 +202,7 @@ fn note(log: &Log, line: String) {
 /// Runs task `t`'s program; its ends in order (the last one `StillWaiting`
 /// if it waits when the run is over).
 fn run_task(
-    subject: &(dyn aioqueue_sim::subject::Subject + Send + Sync),
+    subject: &dyn aioqueue_sim::subject::ThreadSubject,
     gates: &Arc<Gates>,
     t: usize,
     program: &[Op],
@@ -211,7 +211,7 @@ fn run_task(
 ) -> Vec<End> {
     let mut ends = Vec::new();
     for (&op, &mark) in program.iter().zip(marks) {
-        let mut future = subject.start_for(op, t);
+        let mut future = subject.start_send(op, t);
         let end = loop {
             let waker = gates.fresh_waker(t);
             let polled = future.as_mut().poll(&mut Context::from_waker(&waker));

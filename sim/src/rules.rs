@@ -13,10 +13,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The rule groups of `docs/semantics.md`, in the document's order.
-pub const GROUPS: [&str; 24] = [
+pub const GROUPS: [&str; 25] = [
     "STATE", "ORDER", "WAKE", "NEW", "SIZE", "TRYPUT", "PUT", "TRYGET", "GET", "MANY", "DONE",
     "JOIN", "SHUT", "COUNT", "DEBUG", "CANCEL", "POLL", "OWNED", "BLOCK", "STREAM", "PANIC",
-    "HIST", "DIFF", "EX",
+    "LOCAL", "HIST", "DIFF", "EX",
 ];
 
 /// What kind of place cites a rule.

@@ -21,7 +21,7 @@ use crate::executor::{Action, Executor, WakeRecord};
 use crate::explore::{Scheduler, View};
 use crate::model::{Comparison, Model, Observation, OpResult, Outcome, TaskId, TaskState};
 use crate::scenario::{Item, Op, Scenario};
-use crate::subject::{handed_back_by, new_subject, take_comparisons, Subject};
+use crate::subject::{handed_back_by, new_subject, take_comparisons, LockKind, Subject};
 
 /// Which actions a run may take besides polling tasks that can run.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +42,8 @@ pub struct RunOptions {
     /// counts, places or wakers, which are compared at every step) is
     /// followed this many polls deep.
     pub quiet_polls: u8,
+    /// The lock of the queue under test.
+    pub lock: LockKind,
 }
 
 impl Default for RunOptions {
@@ -53,6 +55,7 @@ impl Default for RunOptions {
             max_steps: 200,
             fresh_wakers: 2,
             quiet_polls: 2,
+            lock: LockKind::Shared,
         }
     }
 }
@@ -107,7 +110,7 @@ pub struct RunReport {
 
 /// Runs `scenario` with the actions `scheduler` picks, checking every step.
 pub fn run(scenario: &Scenario, scheduler: &mut dyn Scheduler, options: RunOptions) -> RunReport {
-    let subject = new_subject(scenario.kind, scenario.maxsize);
+    let subject = new_subject(options.lock, scenario.kind, scenario.maxsize);
     run_on(subject.as_ref(), scenario, scheduler, options)
 }
 

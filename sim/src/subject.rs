@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use aioqueue::{
-    GenericQueue, GetError, GetStream, LifoQueue, Order, PriorityQueue, PutError, Queue,
-    TryGetError, TryPutError,
+    GenericQueue, GetError, GetStream, LifoQueue, Lock, Order, PriorityQueue, PutError, Queue,
+    Shared, TryGetError, TryPutError,
 };
 use futures_core::stream::{FusedStream, Stream};
 
@@ -38,8 +38,11 @@ pub trait InFlight: Future<Output = OpResult> {
     }
 }
 
-/// An operation in flight.
-pub type OpFuture<'q> = Pin<Box<dyn InFlight + Send + 'q>>;
+/// An operation in flight, on the thread that started it.
+pub type OpFuture<'q> = Pin<Box<dyn InFlight + 'q>>;
+
+/// An operation in flight that may move between threads (tokio's workers).
+pub type SendOpFuture<'q> = Pin<Box<dyn InFlight + Send + 'q>>;
 
 /// A queue of any kind, driven through the public API.
 pub trait Subject {
@@ -60,18 +63,51 @@ pub trait Subject {
     fn drain(&self) -> Vec<Item>;
 }
 
-/// Makes the queue a scenario asks for, in an `Arc`, so that every face
-/// of the API can be driven ([`face_of`]).
-pub fn new_subject(kind: Kind, maxsize: usize) -> Box<dyn Subject> {
-    match kind {
-        Kind::Fifo => Box::new(Arc::new(Queue::<Ranked>::new(maxsize))),
-        Kind::Lifo => Box::new(Arc::new(LifoQueue::<Ranked>::new(maxsize))),
-        Kind::Priority => Box::new(Arc::new(PriorityQueue::<Ranked>::new(maxsize))),
+/// A queue shared by threads: its operations' futures are `Send`.
+pub trait ThreadSubject: Subject + Send + Sync {
+    /// [`Subject::start_for`], as a future that may move between threads.
+    fn start_send(&self, op: Op, task: usize) -> SendOpFuture<'_>;
+}
+
+/// Which lock the queue under test has (docs/semantics.md LOCAL-1): the
+/// thread-safe queues, or the `aioqueue::local` ones. The scenarios and
+/// the judge are the same for both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LockKind {
+    /// `aioqueue::{Queue, LifoQueue, PriorityQueue}`: std's `Mutex`.
+    #[default]
+    Shared,
+    /// `aioqueue::local::{Queue, LifoQueue, PriorityQueue}`: a `RefCell`.
+    Local,
+}
+
+impl LockKind {
+    /// Both locks.
+    pub const ALL: [LockKind; 2] = [LockKind::Shared, LockKind::Local];
+}
+
+/// Makes the queue a scenario asks for, with `lock`, in an `Arc`, so that
+/// every face of the API can be driven ([`face_of`]).
+pub fn new_subject(lock: LockKind, kind: Kind, maxsize: usize) -> Box<dyn Subject> {
+    use aioqueue::local;
+    match (lock, kind) {
+        (LockKind::Shared, Kind::Fifo) => Box::new(Arc::new(Queue::<Ranked>::new(maxsize))),
+        (LockKind::Shared, Kind::Lifo) => Box::new(Arc::new(LifoQueue::<Ranked>::new(maxsize))),
+        (LockKind::Shared, Kind::Priority) => {
+            Box::new(Arc::new(PriorityQueue::<Ranked>::new(maxsize)))
+        }
+        (LockKind::Local, Kind::Fifo) => Box::new(Arc::new(local::Queue::<Ranked>::new(maxsize))),
+        (LockKind::Local, Kind::Lifo) => {
+            Box::new(Arc::new(local::LifoQueue::<Ranked>::new(maxsize)))
+        }
+        (LockKind::Local, Kind::Priority) => {
+            Box::new(Arc::new(local::PriorityQueue::<Ranked>::new(maxsize)))
+        }
     }
 }
 
 /// The queue a scenario asks for, to share between threads.
-pub fn shared_subject(kind: Kind, maxsize: usize) -> Arc<dyn Subject + Send + Sync> {
+pub fn shared_subject(kind: Kind, maxsize: usize) -> Arc<dyn ThreadSubject> {
     match kind {
         Kind::Fifo => Arc::new(Arc::new(Queue::<Ranked>::new(maxsize))),
         Kind::Lifo => Arc::new(Arc::new(LifoQueue::<Ranked>::new(maxsize))),
@@ -358,57 +394,106 @@ fn join_result((): ()) -> OpResult {
     OpResult::Ok
 }
 
-impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, O> {
-    fn start(&self, op: Op) -> OpFuture<'_> {
-        match op {
+/// The future of `op` on `$queue`, a `&GenericQueue`, through the
+/// borrowing face; boxed as the calling function returns it (an
+/// [`OpFuture`] or a [`SendOpFuture`]).
+macro_rules! start_borrowed {
+    ($queue:expr, $op:expr) => {{
+        let queue = $queue;
+        match $op {
             Op::Put(item) => Box::pin(Mapped {
-                future: self.put(Ranked(item)),
+                future: queue.put(Ranked(item)),
                 map: put_result,
                 cancel: |put| put.cancel().map(|item| item.0),
             }),
             Op::Get => Box::pin(Mapped {
-                future: self.get(),
+                future: queue.get(),
                 map: get_result,
                 cancel: dropped,
             }),
             Op::GetMany(max) => Box::pin(Mapped {
-                future: self.get_many(max),
+                future: queue.get_many(max),
                 map: batch_result,
                 cancel: dropped,
             }),
-            Op::TryGetMany(max) => Box::pin(Deferred(Some(Box::new(move || {
-                OpResult::Batch(self.try_get_many(max).into_iter().map(|i| i.0).collect())
-            })))),
+            Op::TryGetMany(max) => Box::pin(Deferred(Some(move || {
+                OpResult::Batch(queue.try_get_many(max).into_iter().map(|i| i.0).collect())
+            }))),
             Op::Join => Box::pin(Mapped {
-                future: self.join(),
+                future: queue.join(),
                 map: join_result,
                 cancel: dropped,
             }),
             // The rest run when first polled, like the async fns they stand for.
-            Op::TryPut(item) => Box::pin(Deferred(Some(Box::new(move || {
-                try_put_result(self.try_put(Ranked(item)))
-            })))),
-            Op::TryGet => Box::pin(Deferred(Some(Box::new(move || {
-                try_get_result(self.try_get())
-            })))),
-            Op::TaskDone => Box::pin(Deferred(Some(Box::new(move || match self.task_done() {
+            Op::TryPut(item) => Box::pin(Deferred(Some(move || {
+                try_put_result(queue.try_put(Ranked(item)))
+            }))),
+            Op::TryGet => Box::pin(Deferred(Some(move || try_get_result(queue.try_get())))),
+            Op::TaskDone => Box::pin(Deferred(Some(move || match queue.task_done() {
                 Ok(()) => OpResult::Ok,
                 Err(error) => {
                     TASK_DONE.check(&error, || true);
                     OpResult::TaskDoneError
                 }
-            })))),
-            Op::Shutdown => Box::pin(Deferred(Some(Box::new(move || {
-                self.shutdown();
+            }))),
+            Op::Shutdown => Box::pin(Deferred(Some(move || {
+                queue.shutdown();
                 OpResult::Ok
-            })))),
-            Op::ShutdownImmediate => Box::pin(Deferred(Some(Box::new(move || {
-                OpResult::Drained(self.shutdown_immediate().into_iter().map(|i| i.0).collect())
-            })))),
+            }))),
+            Op::ShutdownImmediate => Box::pin(Deferred(Some(move || {
+                OpResult::Drained(
+                    queue
+                        .shutdown_immediate()
+                        .into_iter()
+                        .map(|i| i.0)
+                        .collect(),
+                )
+            }))),
             Op::Yield => Box::pin(YieldOnce(false)),
             // A request to the scheduler (see `Op::Cancel`): nothing to run.
-            Op::Cancel(_) => Box::pin(Deferred(Some(Box::new(|| OpResult::Ok)))),
+            Op::Cancel(_) => Box::pin(Deferred(Some(|| OpResult::Ok))),
         }
+    }};
+}
+
+/// The future of `op` for task `task` on `$queue`, an
+/// `&Arc<GenericQueue>`, through the task's face ([`face_of`]); boxed as
+/// the calling function returns it.
+macro_rules! start_in_face {
+    ($queue:expr, $op:expr, $task:expr) => {{
+        let queue = $queue;
+        // Only the owned face clones the `Arc`: one start per step.
+        match (face_of($task), $op) {
+            // [OWNED-1] the same futures, holding the `Arc`.
+            (Face::Owned, Op::Put(item)) => Box::pin(Mapped {
+                future: Arc::clone(queue).put_owned(Ranked(item)),
+                map: put_result,
+                cancel: |put| put.cancel().map(|item| item.0),
+            }),
+            (Face::Owned, Op::Get) => Box::pin(Mapped {
+                future: Arc::clone(queue).get_owned(),
+                map: get_result,
+                cancel: dropped,
+            }),
+            (Face::Owned, Op::Join) => Box::pin(Mapped {
+                future: Arc::clone(queue).join_owned(),
+                map: join_result,
+                cancel: dropped,
+            }),
+            // [STREAM-1] [STREAM-2] a get is the stream's next item.
+            (Face::Stream, Op::Get) => Box::pin(Mapped {
+                future: NextItem(queue.stream()),
+                map: next_result,
+                cancel: dropped,
+            }),
+            (_, op) => start_borrowed!(&**queue, op),
+        }
+    }};
+}
+
+impl<O: Order<Ranked> + 'static, L: Lock> Subject for GenericQueue<Ranked, O, L> {
+    fn start(&self, op: Op) -> OpFuture<'_> {
+        start_borrowed!(self, op)
     }
 
     fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
@@ -463,32 +548,13 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for GenericQueue<Ranked, 
 
 /// The queue in an `Arc`: task `t` runs through [`face_of`]`(t)`, the owned
 /// futures included.
-impl<O: Order<Ranked> + Send + Sync + 'static> Subject for Arc<GenericQueue<Ranked, O>> {
+impl<O: Order<Ranked> + 'static, L: Lock> Subject for Arc<GenericQueue<Ranked, O, L>> {
     fn start(&self, op: Op) -> OpFuture<'_> {
         (**self).start(op)
     }
 
     fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
-        // Only the owned face clones the `Arc`: one start per step.
-        match (face_of(task), op) {
-            // [OWNED-1] the same futures, holding the `Arc`.
-            (Face::Owned, Op::Put(item)) => Box::pin(Mapped {
-                future: Arc::clone(self).put_owned(Ranked(item)),
-                map: put_result,
-                cancel: |put| put.cancel().map(|item| item.0),
-            }),
-            (Face::Owned, Op::Get) => Box::pin(Mapped {
-                future: Arc::clone(self).get_owned(),
-                map: get_result,
-                cancel: dropped,
-            }),
-            (Face::Owned, Op::Join) => Box::pin(Mapped {
-                future: Arc::clone(self).join_owned(),
-                map: join_result,
-                cancel: dropped,
-            }),
-            _ => (**self).start_for(op, task),
-        }
+        start_in_face!(self, op, task)
     }
 
     fn observe(&self) -> Observation {
@@ -500,10 +566,19 @@ impl<O: Order<Ranked> + Send + Sync + 'static> Subject for Arc<GenericQueue<Rank
     }
 }
 
+/// The thread-safe queue in an `Arc`, driven from several threads.
+impl<O: Order<Ranked> + Send + Sync + 'static> ThreadSubject
+    for Arc<GenericQueue<Ranked, O, Shared>>
+{
+    fn start_send(&self, op: Op, task: usize) -> SendOpFuture<'_> {
+        start_in_face!(self, op, task)
+    }
+}
+
 /// The next item of a stream, as a future; `Debug` is the stream's.
 struct NextItem<S>(S);
 
-impl<T, O: Order<T>> Future for NextItem<GetStream<'_, T, O>> {
+impl<T, O: Order<T>, L: Lock> Future for NextItem<GetStream<'_, T, O, L>> {
     type Output = Option<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
@@ -536,9 +611,9 @@ fn next_result(next: Option<Ranked>) -> OpResult {
 
 /// An operation that runs its body at its first poll, not when it is made:
 /// a future that is dropped unpolled has done nothing.
-struct Deferred<'q>(Option<Box<dyn FnOnce() -> OpResult + Send + 'q>>);
+struct Deferred<F>(Option<F>);
 
-impl Future for Deferred<'_> {
+impl<F: FnOnce() -> OpResult + Unpin> Future for Deferred<F> {
     type Output = OpResult;
 
     fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<OpResult> {
@@ -546,7 +621,7 @@ impl Future for Deferred<'_> {
     }
 }
 
-impl InFlight for Deferred<'_> {
+impl<F: FnOnce() -> OpResult + Unpin> InFlight for Deferred<F> {
     fn place(&self) -> Option<usize> {
         None
     }

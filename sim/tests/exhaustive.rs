@@ -1,11 +1,16 @@
 //! Every schedule (polls, spurious polls, fresh wakers, drops) of every
-//! scenario in the bounded test families, compared with the model.
+//! scenario in the bounded test families, compared with the model, on the
+//! thread-safe queues and on the `aioqueue::local` ones
+//! (docs/semantics.md LOCAL-1): the same search must find the same
+//! schedules and states on both.
 
 use aioqueue_sim::executor::Action;
-use aioqueue_sim::explore::dfs;
+use aioqueue_sim::explore::dfs::{self, DfsStats};
 use aioqueue_sim::explore::minimise::minimise;
 use aioqueue_sim::families::{order_scenarios, test_families, tie_programs, Family};
-use aioqueue_sim::runner::RunOptions;
+use aioqueue_sim::runner::{RunOptions, RunReport};
+use aioqueue_sim::scenario::Scenario;
+use aioqueue_sim::subject::LockKind;
 use aioqueue_sim::trace::render;
 
 /// What the runs of a family did, to check that the search explored what
@@ -19,13 +24,37 @@ struct Seen {
     drop_woken: bool,
 }
 
+/// [`dfs::explore`] on a queue of each lock, `visit` seeing the runs of
+/// both. The local queue must give the very search the thread-safe one
+/// gives (LOCAL-1): the same schedules, states and steps. The first
+/// failure found is returned.
+fn explore_both_locks(
+    scenario: &Scenario,
+    options: RunOptions,
+    mut visit: impl FnMut(&RunReport),
+) -> (DfsStats, Option<RunReport>) {
+    let mut searches = LockKind::ALL.map(|lock| {
+        let options = RunOptions { lock, ..options };
+        dfs::explore(scenario, options, &mut visit)
+    });
+    let [(shared, shared_failure), (local, local_failure)] = &mut searches;
+    if let Some(failure) = shared_failure.take().or(local_failure.take()) {
+        return (shared.clone(), Some(failure));
+    }
+    assert_eq!(
+        shared, local,
+        "{scenario}: the local queue's search differs from the thread-safe one's"
+    );
+    (shared.clone(), None)
+}
+
 fn explore_family(family: &Family, expected_scenarios: usize) {
     let scenarios = family.scenarios();
     assert_eq!(scenarios.len(), expected_scenarios, "{}", family.name);
     let (mut schedules, mut states) = (0u64, 0u64);
     let mut seen = Seen::default();
     for scenario in &scenarios {
-        let (stats, failure) = dfs::explore(scenario, family.options, |report| {
+        let (stats, failure) = explore_both_locks(scenario, family.options, |report| {
             let mut fresh_in_wait = vec![0; scenario.tasks.len()];
             for step in &report.steps {
                 match step.action {
@@ -180,7 +209,7 @@ fn orderings_with_cancellation() {
         .collect();
     let mut schedules = 0;
     for scenario in &scenarios {
-        let (stats, failure) = dfs::explore(scenario, options, |_| {});
+        let (stats, failure) = explore_both_locks(scenario, options, |_| {});
         assert!(failure.is_none(), "{}", render(&failure.unwrap()));
         schedules += stats.schedules;
     }
@@ -214,7 +243,7 @@ fn heaps_of_ties_built_and_popped_in_every_order() {
     );
     let mut schedules = 0;
     for scenario in &scenarios {
-        let (stats, failure) = dfs::explore(scenario, options, |_| {});
+        let (stats, failure) = explore_both_locks(scenario, options, |_| {});
         assert!(failure.is_none(), "{}", render(&failure.unwrap()));
         schedules += stats.schedules;
     }
@@ -233,7 +262,7 @@ fn orderings_with_five_and_nine_items() {
     };
     let scenarios = order_scenarios();
     for scenario in &scenarios {
-        let (stats, failure) = dfs::explore(scenario, options, |_| {});
+        let (stats, failure) = explore_both_locks(scenario, options, |_| {});
         assert!(failure.is_none(), "{}", render(&failure.unwrap()));
         assert_eq!(stats.schedules, 1, "one task, polls only: one schedule");
     }

@@ -4,6 +4,7 @@
 use aioqueue_sim::explore::{Scheduler, View};
 use aioqueue_sim::runner::{run, RunOptions};
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
+use aioqueue_sim::subject::LockKind;
 use aioqueue_sim::trace::render;
 use proptest::prelude::*;
 
@@ -79,8 +80,11 @@ proptest! {
     fn implementation_agrees_with_model(
         scenario in scenario(),
         choices in prop::collection::vec(0usize..64, 0..40),
+        lock in prop::sample::select(LockKind::ALL.to_vec()),
     ) {
-        let report = run(&scenario, &mut Choices(choices), RunOptions::default());
-        prop_assert!(report.failure.is_none(), "{}", render(&report));
+        // LOCAL-1: the thread-safe and the local queues, judged alike.
+        let options = RunOptions { lock, ..RunOptions::default() };
+        let report = run(&scenario, &mut Choices(choices), options);
+        prop_assert!(report.failure.is_none(), "{lock:?}: {}", render(&report));
     }
 }

@@ -2,7 +2,9 @@
 //! (`sim/python/asyncio_runner.py`) and, under the [asyncio scheduler], on
 //! the model and the `aioqueue` crate; the two traces must be identical,
 //! line for line: every result, every wake and its order, every comparison
-//! of items, and the counts after every operation.
+//! of items, and the counts after every operation. The crate's side runs
+//! on the thread-safe queue and on the `aioqueue::local` one, which must
+//! give the same trace (docs/semantics.md LOCAL-1).
 //!
 //! [asyncio scheduler]: crate::explore::asyncio
 
@@ -14,8 +16,9 @@ use std::path::Path;
 use crate::executor::Action;
 use crate::explore::asyncio::AsyncioScheduler;
 use crate::model::OpResult;
-use crate::runner::{run, RunReport};
+use crate::runner::{run, RunOptions, RunReport};
 use crate::scenario::{Op, Scenario};
+use crate::subject::LockKind;
 
 /// Scenarios per Python process: bounds the output held at once.
 const BATCH: usize = 10_000;
@@ -23,8 +26,17 @@ const BATCH: usize = 10_000;
 /// The one run asyncio gives `scenario`, checked step by step against the
 /// model. `Err` if the simulator could not follow the event loop.
 pub fn run_asyncio(scenario: &Scenario) -> Result<RunReport, String> {
+    run_asyncio_on(scenario, LockKind::Shared)
+}
+
+/// [`run_asyncio`] on the queue with `lock`.
+pub fn run_asyncio_on(scenario: &Scenario, lock: LockKind) -> Result<RunReport, String> {
     let mut scheduler = AsyncioScheduler::new(scenario);
-    let report = run(scenario, &mut scheduler, AsyncioScheduler::options());
+    let options = RunOptions {
+        lock,
+        ..AsyncioScheduler::options()
+    };
+    let report = run(scenario, &mut scheduler, options);
     match scheduler.problem() {
         Some(problem) => Err(format!("{problem}\n{}", crate::trace::render(&report))),
         None => Ok(report),
@@ -143,10 +155,18 @@ pub fn compare_keeping(
                 .iter()
                 .map(|scenario| {
                     let report = run_asyncio(scenario)?;
-                    let mut trace = trace::render(&report);
-                    if let Some(failure) = &report.failure {
-                        // The crate and the model disagree: show it in the trace.
-                        trace.push(format!("aioqueue differs from the model: {}", failure.what));
+                    let mut trace = rust_trace(&report);
+                    // LOCAL-1: the local queue's trace is the thread-safe
+                    // one's, so one comparison with CPython judges both.
+                    let local = rust_trace(&run_asyncio_on(scenario, LockKind::Local)?);
+                    if let Some(line) =
+                        (0..trace.len().max(local.len())).find(|&i| trace.get(i) != local.get(i))
+                    {
+                        trace.push(format!(
+                            "aioqueue::local differs at line {}: {}",
+                            line + 1,
+                            local.get(line).map_or("(no line)", String::as_str)
+                        ));
                     }
                     Ok((trace, coverage(&report)))
                 })
@@ -178,6 +198,17 @@ pub fn compare_keeping(
         }
     }
     Ok(result)
+}
+
+/// The Rust side's trace of a run: the model's and crate's steps, and the
+/// crate's first disagreement with the model, if any.
+fn rust_trace(report: &RunReport) -> Vec<String> {
+    let mut trace = trace::render(report);
+    if let Some(failure) = &report.failure {
+        // The crate and the model disagree: show it in the trace.
+        trace.push(format!("aioqueue differs from the model: {}", failure.what));
+    }
+    trace
 }
 
 impl Coverage {

@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::explore::SplitMix64;
 use crate::scenario::Op;
-use crate::subject::{cancel, handed_back_by, shared_subject, take_comparisons, OpFuture, Subject};
+use crate::subject::{
+    cancel, handed_back_by, shared_subject, take_comparisons, SendOpFuture, ThreadSubject,
+};
 
 use super::gate::{Gate, Run, Wait};
 use super::history::{History, OpRecord};
@@ -264,7 +266,7 @@ fn finish(
     run: &Run,
     part: &TaskRun,
     op: Op,
-    future: OpFuture<'_>,
+    future: SendOpFuture<'_>,
     op_run: InProgress,
     end: End,
     woken: bool,
@@ -300,7 +302,7 @@ fn finish(
 /// Runs a task's program; on OS threads under [`block_on`], on tokio as a
 /// task. `on_tokio`: in `Yield` mode it yields to tokio, not to the OS.
 async fn run_task(
-    subject: &(dyn Subject + Send + Sync),
+    subject: &dyn ThreadSubject,
     run: &Run,
     part: &TaskRun,
     program: &[Op],
@@ -332,7 +334,7 @@ async fn run_task(
             invoked: run.tick(),
             pendings: 0,
         };
-        let mut future = subject.start_for(op, part.task);
+        let mut future = subject.start_send(op, part.task);
         let mut repoll = false;
         let (end, woken) = loop {
             let waker = part.gate.fresh_waker();
