@@ -3,7 +3,7 @@
 //! through a queue of capacity 1, 64, 1024 and unbounded; and the same at
 //! capacity 64 and unbounded on one thread, as asyncio itself runs: tokio's
 //! `current_thread` runtime (`spsc-1thread`) and `futures`' `LocalPool`
-//! (`spsc-localpool`).
+//! (`spsc-localpool`), where `aioqueue::local::Queue` runs too.
 #![forbid(unsafe_code)]
 
 use aioqueue_bench::workloads::{bench_throughput, bench_throughput_on, Executor, Peer};
@@ -25,6 +25,17 @@ const PEERS: [Peer; 5] = [
     Peer::Kanal,
 ];
 
+/// On one thread, `aioqueue::local::Queue` too: on tokio in a `LocalSet`
+/// (`spawn_local`), as its futures are not `Send`.
+const ONE_THREAD_PEERS: [Peer; 6] = [
+    Peer::Aioqueue,
+    Peer::AioqueueLocal,
+    Peer::TokioMpsc,
+    Peer::AsyncChannel,
+    Peer::Flume,
+    Peer::Kanal,
+];
+
 fn spsc(c: &mut Criterion) {
     bench_throughput(c, "spsc", 1, &CAPACITIES, &PEERS);
     let one_thread = [Capacity::Bounded(64), Capacity::Unbounded];
@@ -32,7 +43,7 @@ fn spsc(c: &mut Criterion) {
         (Executor::Tokio(one_thread_runtime()), "spsc-1thread"),
         (Executor::LocalPool, "spsc-localpool"),
     ] {
-        bench_throughput_on(&executor, c, group, 1, &one_thread, &PEERS);
+        bench_throughput_on(&executor, c, group, 1, &one_thread, &ONE_THREAD_PEERS);
     }
 }
 

@@ -2,19 +2,24 @@
 //! lock and the bookkeeping alone. Every queue and channel has capacity 1024
 //! and is empty between pairs. `Mutex<VecDeque>` (lock, push, unlock; lock,
 //! pop, unlock) is the practical floor; `Mutex<BinaryHeap>` is the same floor
-//! for the priority queue.
+//! for the priority queue. `aioqueue-local-Queue` is `aioqueue::local::Queue`,
+//! whose `RefCell` costs no atomic instruction.
 #![forbid(unsafe_code)]
 
 use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
 use std::sync::Mutex;
 
-use aioqueue::{GenericQueue, LifoQueue, Order, PriorityQueue, Queue};
+use aioqueue::{GenericQueue, LifoQueue, Lock, Order, PriorityQueue, Queue};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const CAPACITY: usize = 1024;
 
-fn aioqueue_pairs<O: Order<u64>>(c: &mut Criterion, name: &str, queue: GenericQueue<u64, O>) {
+fn aioqueue_pairs<O: Order<u64>, L: Lock>(
+    c: &mut Criterion,
+    name: &str,
+    queue: GenericQueue<u64, O, L>,
+) {
     let mut group = c.benchmark_group("uncontended");
     group.throughput(Throughput::Elements(1));
     group.bench_function(name, |b| {
@@ -32,6 +37,7 @@ fn uncontended(c: &mut Criterion) {
     aioqueue_pairs(c, "aioqueue-Queue", Queue::new(CAPACITY));
     aioqueue_pairs(c, "aioqueue-LifoQueue", LifoQueue::new(CAPACITY));
     aioqueue_pairs(c, "aioqueue-PriorityQueue", PriorityQueue::new(CAPACITY));
+    aioqueue_pairs(c, "aioqueue-local-Queue", aioqueue::local::Queue::new(CAPACITY));
 
     let mut group = c.benchmark_group("uncontended");
     group.throughput(Throughput::Elements(1));

@@ -2,11 +2,13 @@
 //! `valgrind --tool=callgrind target/release/examples/profile pairs 1000000`
 //! or `perf record target/release/examples/profile spsc 64 1000000`.
 //!
-//! Modes: `pairs N [queue|lifo|priority]` (aioqueue try_put + try_get),
+//! Modes: `pairs N [queue|lifo|priority|local]` (aioqueue try_put + try_get;
+//! `local` is `aioqueue::local::Queue`),
 //! `pairs-baseline N`
 //! (`Mutex<VecDeque>`), `pairs-kanal N`, `spsc CAPACITY N` and
 //! `mpmc CAPACITY N` (2 workers; `PEER=flume`, `kanal`, ... for a peer;
-//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread, tokio),
+//! capacity 0 = unbounded), `spsc1 CAPACITY N` (one thread, tokio; `PEER=aioqueue-local` runs
+//! `aioqueue::local::Queue` in a `LocalSet`),
 //! `spsc-local CAPACITY N` (one thread, `futures`' `LocalPool`),
 //! `polls CAPACITY N` (SPSC polls and `Pending`s per item, `PEER=...`), `waiters WAITERS N`,
 //! `waiter-bytes N` (RSS per waiting get, `PEER=...`), `item-bytes N`
@@ -26,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use aioqueue::Queue;
 use aioqueue_bench::poll_count::spsc_poll_counts;
-use aioqueue_bench::workloads::{run, run_on_local_pool, Peer};
+use aioqueue_bench::workloads::{run, run_on_local_pool, run_on_tokio, Peer};
 use aioqueue_bench::{counting_wakers, one_thread_runtime, poll_once, runtime, Capacity};
 
 fn capacity(arg: usize) -> Capacity {
@@ -49,6 +51,7 @@ fn main() {
         Ok("async-channel") => Peer::AsyncChannel,
         Ok("flume") => Peer::Flume,
         Ok("kanal") => Peer::Kanal,
+        Ok("aioqueue-local") => Peer::AioqueueLocal,
         _ => Peer::Aioqueue,
     };
     match args.first().map(String::as_str) {
@@ -56,7 +59,8 @@ fn main() {
             None | Some("queue") => pairs(Queue::new(1024), number(1)),
             Some("lifo") => pairs(aioqueue::LifoQueue::new(1024), number(1)),
             Some("priority") => pairs(aioqueue::PriorityQueue::new(1024), number(1)),
-            Some(other) => panic!("`pairs N [queue|lifo|priority]`, not {other:?}"),
+            Some("local") => pairs(aioqueue::local::Queue::new(1024), number(1)),
+            Some(other) => panic!("`pairs N [queue|lifo|priority|local]`, not {other:?}"),
         },
         Some("pairs-kanal") => {
             let (tx, rx) = kanal::bounded(1024);
@@ -138,11 +142,11 @@ fn main() {
         }
         Some("spsc") => {
             let cap = capacity(number(1) as usize);
-            runtime().block_on(run(peer, cap, 1, 1, number(2)));
+            run_on_tokio(&runtime(), peer, cap, 1, number(2));
         }
         Some("spsc1") => {
             let cap = capacity(number(1) as usize);
-            one_thread_runtime().block_on(run(peer, cap, 1, 1, number(2)));
+            run_on_tokio(&one_thread_runtime(), peer, cap, 1, number(2));
         }
         Some("spsc-local") => {
             let cap = capacity(number(1) as usize);
@@ -254,6 +258,7 @@ fn waiter_bytes(peer: Peer, n: usize) -> f64 {
                 black_box(channel_rx.recv().await.ok());
             }),
             Peer::TokioMpsc => panic!("tokio mpsc has one receiver"),
+            Peer::AioqueueLocal => panic!("waiter-bytes measures the thread-safe queues"),
         };
         futures.push(future);
         let last = futures.last_mut().expect("just pushed");
@@ -314,7 +319,7 @@ fn waiters_batch(waiters: usize, items: u64) -> f64 {
 }
 
 /// `n` uncontended `try_put` + `try_get` pairs on `queue`.
-fn pairs<O: aioqueue::Order<u64>>(queue: aioqueue::GenericQueue<u64, O>, n: u64) {
+fn pairs<O: aioqueue::Order<u64>, L: aioqueue::Lock>(queue: aioqueue::GenericQueue<u64, O, L>, n: u64) {
     for item in 0..n {
         queue.try_put(black_box(item)).unwrap();
         black_box(queue.try_get().unwrap());

@@ -15,14 +15,18 @@ from xml.sax.saxutils import escape
 from criterion_results import DEFAULT_TARGET, HERE, load, load_rounds
 
 SPSC = ["aioqueue", "tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
+# On one thread, `aioqueue::local::Queue` beside the thread-safe queue.
+ONE_THREAD = SPSC[:1] + ["aioqueue-local"] + SPSC[1:]
 PANELS = [
     ("spsc: 1 producer, 1 consumer, 2 workers", "spsc", ["1", "64", "1024", "unbounded"], SPSC),
-    ("spsc on one thread: tokio current_thread", "spsc-1thread", ["64", "unbounded"], SPSC),
-    ("spsc on one thread: futures LocalPool", "spsc-localpool", ["64", "unbounded"], SPSC),
+    ("spsc on one thread: tokio current_thread", "spsc-1thread", ["64", "unbounded"],
+     ONE_THREAD),
+    ("spsc on one thread: futures LocalPool", "spsc-localpool", ["64", "unbounded"],
+     ONE_THREAD),
     ("mpmc: 4 producers, 4 consumers, 2 workers", "mpmc", ["64", "unbounded"],
      ["aioqueue", "async-channel", "flume", "kanal", "kanal-std-mutex"]),
 ]
-COLOURS = {"aioqueue": "#d62728", "tokio-mpsc": "#1f77b4", "async-channel": "#2ca02c",
+COLOURS = {"aioqueue": "#d62728", "aioqueue-local": "#e377c2", "tokio-mpsc": "#1f77b4", "async-channel": "#2ca02c",
            "flume": "#9467bd", "kanal": "#ff7f0e", "kanal-std-mutex": "#8c564b"}
 WIDTH, PANEL_HEIGHT, LEFT, TOP, BOTTOM = 760, 300, 70, 50, 60
 

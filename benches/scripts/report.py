@@ -28,6 +28,10 @@ PYTHONS = ["3.13", "3.11"]
 MPMC_CAPACITIES = ["64", "unbounded"]
 SPSC_PEERS = ["tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
 MPMC_PEERS = ["async-channel", "flume", "kanal", "kanal-std-mutex"]
+# aioqueue's rows: the thread-safe queue everywhere; on one thread also
+# `aioqueue::local::Queue`, whose futures are not `Send`.
+OURS = ["aioqueue"]
+ONE_THREAD_OURS = ["aioqueue", "aioqueue-local"]
 
 
 def mitems(per_second):
@@ -70,7 +74,7 @@ class Report:
         if not base:
             return ""
         names = ["aioqueue-Queue", "aioqueue-LifoQueue", "aioqueue-PriorityQueue",
-                 "baseline-Mutex-VecDeque", "baseline-Mutex-BinaryHeap",
+                 "aioqueue-local-Queue", "baseline-Mutex-VecDeque", "baseline-Mutex-BinaryHeap",
                  "tokio-mpsc", "async-channel", "flume", "kanal", "kanal-std-mutex"]
         rows = []
         for name in names:
@@ -80,7 +84,7 @@ class Report:
                              f"{r.median_ns / base.median_ns:.2f}x",
                              f"{r.median_ns / heap.median_ns:.2f}x" if heap else "-"])
         kanal = self.get("uncontended/kanal")
-        for kind in ["Queue", "LifoQueue", "PriorityQueue"]:
+        for kind in ["Queue", "LifoQueue", "PriorityQueue", "local-Queue"]:
             ours = self.get(f"uncontended/aioqueue-{kind}")
             if not ours:
                 continue
@@ -95,46 +99,53 @@ class Report:
         return ("### uncontended (one `try_put` + `try_get` pair, ns)\n\n"
                 + table(["", "median ns/pair", "x Mutex<VecDeque>", "x Mutex<BinaryHeap>"], rows))
 
-    def throughput(self, group, capacities, peers):
+    def throughput(self, group, capacities, peers, ours_names=OURS):
         rows = []
         for capacity in capacities:
-            ours = self.get(f"{group}/aioqueue/{capacity}")
-            if not ours:
-                continue
-            row = [capacity, mitems(ours.per_second)]
-            best = None
-            for peer in peers:
-                r = self.get(f"{group}/{peer}/{capacity}")
-                if r:
-                    row.append(f"{mitems(r.per_second)} ({ours.per_second / r.per_second:.2f}x)")
-                    if best is None or r.per_second > best.per_second:
-                        best = r
-                else:
-                    row.append("-")
-            if best:
-                ratio = ours.per_second / best.per_second
-                spread = self.round_ratios(f"{group}/aioqueue/{capacity}",
-                                           [f"{group}/{p}/{capacity}" for p in peers])
-                span = f"; rounds {min(spread):.2f}-{max(spread):.2f}" if len(spread) > 1 else ""
-                row.append(f"{ratio:.2f}x ({best.function}{span})")
-                slowdown = 1 / ratio
-                if capacity == "1":
-                    # Judged against the asyncio bound (2 waits per item), not
-                    # the peers: see docs/performance.md.
-                    self.verdict(f"{group} {capacity}: time / fastest peer (asyncio bound)",
-                                 None, f"{slowdown:.2f} ({best.function})")
-                else:
-                    self.verdict(f"{group} {capacity}: time / fastest peer <= {MILESTONE}",
-                                 slowdown <= MILESTONE, f"{slowdown:.2f} ({best.function})")
-                    self.verdict(f"{group} {capacity}: time / fastest peer <= {GOAL}",
-                                 slowdown <= GOAL, f"{slowdown:.2f} ({best.function})")
-            rows.append(row)
+            for name in ours_names:
+                row = self.throughput_row(group, capacity, peers, name)
+                if row:
+                    rows.append(row)
         if not rows:
             return ""
-        header = ["capacity", "aioqueue"] + [f"{p} (aioqueue x)" for p in peers] + \
-            ["aioqueue / fastest peer"]
+        header = ["capacity", "aioqueue", "million items/s"] + \
+            [f"{p} (aioqueue x)" for p in peers] + ["aioqueue / fastest peer"]
         return (f"### {group} (million items/s, median; in brackets aioqueue's "
                 "throughput divided by the peer's)\n\n" + table(header, rows))
+
+    def throughput_row(self, group, capacity, peers, name):
+        ours = self.get(f"{group}/{name}/{capacity}")
+        if not ours:
+            return None
+        row = [capacity, f"`{name}`", mitems(ours.per_second)]
+        best = None
+        for peer in peers:
+            r = self.get(f"{group}/{peer}/{capacity}")
+            if r:
+                row.append(f"{mitems(r.per_second)} ({ours.per_second / r.per_second:.2f}x)")
+                if best is None or r.per_second > best.per_second:
+                    best = r
+            else:
+                row.append("-")
+        if best:
+            ratio = ours.per_second / best.per_second
+            spread = self.round_ratios(f"{group}/{name}/{capacity}",
+                                       [f"{group}/{p}/{capacity}" for p in peers])
+            span = f"; rounds {min(spread):.2f}-{max(spread):.2f}" if len(spread) > 1 else ""
+            row.append(f"{ratio:.2f}x ({best.function}{span})")
+            slowdown = 1 / ratio
+            label = f"{group} {capacity}" + ("" if name == "aioqueue" else f", {name}")
+            if capacity == "1":
+                # Judged against the asyncio bound (2 waits per item), not
+                # the peers: see docs/performance.md.
+                self.verdict(f"{label}: time / fastest peer (asyncio bound)",
+                             None, f"{slowdown:.2f} ({best.function})")
+            else:
+                self.verdict(f"{label}: time / fastest peer <= {MILESTONE}",
+                             slowdown <= MILESTONE, f"{slowdown:.2f} ({best.function})")
+                self.verdict(f"{label}: time / fastest peer <= {GOAL}",
+                             slowdown <= GOAL, f"{slowdown:.2f} ({best.function})")
+        return row
 
     def priority(self):
         rows = []
@@ -217,30 +228,35 @@ class Report:
                 theirs = py["spsc"].get(capacity)
                 if not theirs:
                     continue
-                row = [f"{py['python']}", capacity, mitems(theirs["items_per_s"])]
-                for group in ONE_THREAD_GROUPS:
-                    ours = self.get(f"{group}/aioqueue/{capacity}")
-                    if not ours:
-                        row += ["-", "-"]
-                        continue
-                    speedup = ours.per_second / theirs["items_per_s"]
-                    row += [mitems(ours.per_second), f"{speedup:.0f}x"]
-                    if version == PYTHONS[0]:
-                        self.verdict(f"CPython {version}, {group} {capacity}: >= 30x "
-                                     "(goal 50x)", speedup >= 30, f"{speedup:.0f}x")
-                rows.append(row)
+                for name in ONE_THREAD_OURS:
+                    row = [f"{py['python']}", capacity, f"`{name}`",
+                           mitems(theirs["items_per_s"])]
+                    for group in ONE_THREAD_GROUPS:
+                        ours = self.get(f"{group}/{name}/{capacity}")
+                        if not ours:
+                            row += ["-", "-"]
+                            continue
+                        speedup = ours.per_second / theirs["items_per_s"]
+                        row += [mitems(ours.per_second), f"{speedup:.0f}x"]
+                        if version == PYTHONS[0]:
+                            self.verdict(f"CPython {version}, {group} {capacity}, {name}: "
+                                         ">= 30x (goal 50x)", speedup >= 30, f"{speedup:.0f}x")
+                    rows.append(row)
         if not rows:
             return ""
         return ("### CPython asyncio.Queue against aioqueue on one thread, spsc "
                 "(million items/s, median)\n\n"
-                + table(["CPython", "capacity", "asyncio.Queue", "aioqueue, tokio current_thread",
-                         "speed-up", "aioqueue, LocalPool", "speed-up"], rows))
+                + table(["CPython", "capacity", "aioqueue", "asyncio.Queue",
+                         "aioqueue, tokio current_thread", "speed-up", "aioqueue, LocalPool",
+                         "speed-up"], rows))
 
     def render(self):
         sections = [self.uncontended(),
                     self.throughput("spsc", SPSC_CAPACITIES, SPSC_PEERS),
-                    self.throughput("spsc-1thread", ONE_THREAD_CAPACITIES, SPSC_PEERS),
-                    self.throughput("spsc-localpool", ONE_THREAD_CAPACITIES, SPSC_PEERS),
+                    self.throughput("spsc-1thread", ONE_THREAD_CAPACITIES, SPSC_PEERS,
+                                    ONE_THREAD_OURS),
+                    self.throughput("spsc-localpool", ONE_THREAD_CAPACITIES, SPSC_PEERS,
+                                    ONE_THREAD_OURS),
                     self.throughput("mpmc", MPMC_CAPACITIES, MPMC_PEERS),
                     self.priority(), self.waiters(), self.cancel_storm(), self.python()]
         out = "\n\n".join(s for s in sections if s)

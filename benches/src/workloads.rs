@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ use crate::{checksum_below, mix, Capacity};
 pub enum Peer {
     /// `aioqueue::Queue`.
     Aioqueue,
+    /// `aioqueue::local::Queue`: one thread only (the `LocalPool`, or
+    /// tokio's `spawn_local` in a `LocalSet`).
+    AioqueueLocal,
     /// `tokio::sync::mpsc` (single consumer only).
     TokioMpsc,
     /// `async_channel`.
@@ -38,6 +42,7 @@ impl Peer {
     pub fn name(self) -> &'static str {
         match self {
             Peer::Aioqueue => "aioqueue",
+            Peer::AioqueueLocal => "aioqueue-local",
             Peer::TokioMpsc => "tokio-mpsc",
             Peer::AsyncChannel => "async-channel",
             Peer::Flume => "flume",
@@ -45,6 +50,13 @@ impl Peer {
             Peer::Kanal if cfg!(feature = "kanal-std-mutex") => "kanal-std-mutex",
             Peer::Kanal => "kanal",
         }
+    }
+}
+
+impl Peer {
+    /// Whether its tasks are not `Send` and must stay on one thread.
+    pub fn is_local(self) -> bool {
+        self == Peer::AioqueueLocal
     }
 }
 
@@ -83,6 +95,29 @@ where
     })
 }
 
+/// Spawns `task`, which need not be `Send`, on the one thread running the
+/// workload: the `LocalPool`, or the tokio `LocalSet` that [`run_on_tokio`]
+/// runs a local peer in.
+fn spawn_here<F>(task: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    LOCAL_POOL.with(|pool| -> Task<F::Output> {
+        match &*pool.borrow() {
+            Some(spawner) => Box::pin(
+                spawner
+                    .spawn_local_with_handle(task)
+                    .expect("the LocalPool is running"),
+            ),
+            None => {
+                let handle = tokio::task::spawn_local(task);
+                Box::pin(async move { handle.await.expect("task") })
+            }
+        }
+    })
+}
+
 async fn sum_of(consumers: Vec<Task<u64>>) -> u64 {
     let mut total: u64 = 0;
     for consumer in consumers {
@@ -97,17 +132,18 @@ async fn join_all(producers: Vec<Task<()>>) {
     }
 }
 
-/// Spawns the producer and consumer tasks of an MPMC peer and returns the sum
-/// the consumers received. `$sender`/`$receiver` are cloned into each task;
-/// `$send(sender, item)` and `$recv(receiver)` are the peer's async calls.
+/// Spawns the producer and consumer tasks of an MPMC peer with `$spawn`
+/// and returns the sum the consumers received. `$sender`/`$receiver` are
+/// cloned into each task; `$send(sender, item)` and `$recv(receiver)` are
+/// the peer's async calls.
 macro_rules! run_tasks {
-    ($producers:expr, $consumers:expr, $items:expr,
+    ($spawn:ident; $producers:expr, $consumers:expr, $items:expr,
      $sender:expr, |$tx:ident, $item:ident| $send:expr,
      $receiver:expr, |$rx:ident| $recv:expr) => {{
         let senders = shares($items, $producers)
             .map(|(start, end)| {
                 let $tx = $sender.clone();
-                spawn(async move {
+                $spawn(async move {
                     for $item in start..end {
                         $send.await.expect("receiver alive");
                     }
@@ -117,7 +153,7 @@ macro_rules! run_tasks {
         let receivers = shares($items, $consumers)
             .map(|(start, end)| {
                 let $rx = $receiver.clone();
-                spawn(async move {
+                $spawn(async move {
                     let mut sum = 0;
                     for _ in start..end {
                         sum = mix($recv.await.expect("senders alive")).wrapping_add(sum);
@@ -171,6 +207,7 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
         ($bounded:path, $unbounded:path, |$tx:ident, $item:ident| $send:expr, |$rx:ident| $recv:expr) => {{
             let (tx, rx) = capacity.channel($bounded, $unbounded);
             run_tasks!(
+                spawn;
                 producers,
                 consumers,
                 items,
@@ -183,6 +220,7 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
     }
     let total = match peer {
         Peer::Aioqueue => aioqueue_run(capacity, producers, consumers, items).await,
+        Peer::AioqueueLocal => aioqueue_local_run(capacity, producers, consumers, items).await,
         Peer::TokioMpsc => {
             assert_eq!(consumers, 1, "tokio mpsc has a single consumer");
             tokio_mpsc_run(capacity, producers, items).await
@@ -216,6 +254,26 @@ async fn run_once(peer: Peer, capacity: Capacity, producers: u64, consumers: u64
 async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
     let queue = Arc::new(aioqueue::Queue::new(capacity.maxsize()));
     run_tasks!(
+        spawn;
+        producers,
+        consumers,
+        items,
+        queue,
+        |putter, item| putter.put(item),
+        queue,
+        |getter| getter.get()
+    )
+}
+
+async fn aioqueue_local_run(
+    capacity: Capacity,
+    producers: u64,
+    consumers: u64,
+    items: u64,
+) -> u64 {
+    let queue = Rc::new(aioqueue::local::Queue::new(capacity.maxsize()));
+    run_tasks!(
+        spawn_here;
         producers,
         consumers,
         items,
@@ -275,6 +333,23 @@ async fn tokio_mpsc_run(capacity: Capacity, producers: u64, items: u64) -> u64 {
     receiver.await
 }
 
+/// [`run`] on a tokio runtime, `tasks` producers and consumers; a local
+/// peer's tasks (not `Send`) in a `LocalSet`, on the calling thread.
+pub fn run_on_tokio(
+    rt: &tokio::runtime::Runtime,
+    peer: Peer,
+    capacity: Capacity,
+    tasks: u64,
+    items: u64,
+) {
+    let workload = run(peer, capacity, tasks, tasks, items);
+    if peer.is_local() {
+        tokio::task::LocalSet::new().block_on(rt, workload);
+    } else {
+        rt.block_on(workload);
+    }
+}
+
 /// Where a throughput workload's tasks run.
 pub enum Executor {
     /// A tokio runtime: 2 workers, or `current_thread`.
@@ -287,7 +362,7 @@ impl Executor {
     /// Runs the workload of [`run`] to completion on this executor.
     pub fn run(&self, peer: Peer, capacity: Capacity, tasks: u64, items: u64) {
         match self {
-            Executor::Tokio(rt) => rt.block_on(run(peer, capacity, tasks, tasks, items)),
+            Executor::Tokio(rt) => run_on_tokio(rt, peer, capacity, tasks, items),
             Executor::LocalPool => run_on_local_pool(peer, capacity, tasks, items),
         }
     }

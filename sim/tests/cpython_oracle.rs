@@ -16,6 +16,9 @@ fn interpreter() -> PathBuf {
 }
 
 fn assert_identical(what: &str, scenarios: &[Scenario]) {
+    // LOCAL-1: `compare` runs the crate's side on the thread-safe and on
+    // the local queue; a local trace unlike the thread-safe one's is a
+    // difference from CPython.
     let compared = cpython::compare(&interpreter(), scenarios)
         .unwrap_or_else(|why| panic!("the CPython oracle failed: {why}"));
     println!(
