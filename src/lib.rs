@@ -83,6 +83,7 @@ mod future;
 pub mod local;
 mod lock;
 mod order;
+mod owned;
 mod queue;
 mod queue_ref;
 pub mod semantics;

@@ -8,11 +8,13 @@
 //! `Mutex`'s two atomic read-modify-writes, which a `RefCell` does not pay.
 
 use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::sync::{self, Mutex, MutexGuard};
 
 mod sealed {
-    use std::ops::DerefMut;
+    use std::ops::{Deref, DerefMut};
 
     /// The lock's operations. In a private module, so that no lock can be
     /// written outside the crate and none of this is public API.
@@ -22,6 +24,8 @@ mod sealed {
         /// Exclusive access to the state, released on drop (also while
         /// unwinding).
         type Guard<'a, S: 'a>: DerefMut<Target = S>;
+        /// How an owned future holds its queue: `Arc<Q>` or `Rc<Q>`.
+        type Owner<Q>: Deref<Target = Q>;
         fn new<S>(state: S) -> Self::Cell<S>;
         fn lock<'a, S: 'a>(cell: &'a Self::Cell<S>) -> Self::Guard<'a, S>;
     }
@@ -102,6 +106,7 @@ impl Lock for Local {
 impl LockImpl for Shared {
     type Cell<S> = Mutex<S>;
     type Guard<'a, S: 'a> = MutexGuard<'a, S>;
+    type Owner<Q> = Arc<Q>;
 
     fn new<S>(state: S) -> Mutex<S> {
         Mutex::new(state)
@@ -116,6 +121,7 @@ impl LockImpl for Shared {
 impl LockImpl for Local {
     type Cell<S> = RefCell<S>;
     type Guard<'a, S: 'a> = RefMut<'a, S>;
+    type Owner<Q> = Rc<Q>;
 
     fn new<S>(state: S) -> RefCell<S> {
         RefCell::new(state)

@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::sync::Arc;
 
 use crate::after_unlock::AfterUnlock;
 use crate::error::{TaskDoneError, TryGetError, TryPutError};
@@ -422,90 +421,6 @@ impl<T, O: Order<T>, L: Lock> GenericQueue<T, O, L> {
     /// [`CANCEL-5`](crate::semantics#CANCEL-5).
     pub fn join(&self) -> Join<'_, T, O, L> {
         Join::new(QueueRef::Borrowed(self))
-    }
-
-    /// [`put`](Self::put) through an `Arc`: the future holds the `Arc`
-    /// instead of borrowing the queue, so it is `'static` when `T` is and
-    /// can be stored or spawned. Everything else is `put`'s, [`Put::cancel`]
-    /// included.
-    ///
-    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`put`](Self::put).
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// use std::sync::Arc;
-    ///
-    /// let queue = Arc::new(aioqueue::Queue::new(1));
-    /// let put: aioqueue::Put<'static, u32, _> = Arc::clone(&queue).put_owned(7);
-    /// put.await.unwrap();
-    /// assert_eq!(queue.try_get(), Ok(7));
-    /// # });
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`put`](Self::put)'s: cancel safe, and [`Put::cancel`] hands the
-    /// item back.
-    pub fn put_owned<'a>(self: Arc<Self>, item: T) -> Put<'a, T, O, L>
-    where
-        Self: 'a,
-    {
-        Put::new(QueueRef::Shared(self), item)
-    }
-
-    /// [`get`](Self::get) through an `Arc`: the future holds the `Arc`, so
-    /// it is `'static` when `T` is.
-    ///
-    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`get`](Self::get).
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// use std::sync::Arc;
-    ///
-    /// let queue = Arc::new(aioqueue::Queue::new(0));
-    /// let get = Arc::clone(&queue).get_owned(); // borrows nothing
-    /// queue.try_put("job").unwrap();
-    /// assert_eq!(get.await, Ok("job"));
-    /// # });
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`get`](Self::get)'s: cancel safe; a wakeup it can no longer use
-    /// passes to the next getter.
-    pub fn get_owned<'a>(self: Arc<Self>) -> Get<'a, T, O, L>
-    where
-        Self: 'a,
-    {
-        Get::new(QueueRef::Shared(self))
-    }
-
-    /// [`join`](Self::join) through an `Arc`: the future holds the `Arc`, so
-    /// it is `'static` when `T` is.
-    ///
-    /// Rules: [`OWNED-1`](crate::semantics#OWNED-1), and those of [`join`](Self::join).
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// use std::sync::Arc;
-    ///
-    /// let queue = Arc::new(aioqueue::Queue::new(0));
-    /// queue.try_put(1).unwrap();
-    /// let join = Arc::clone(&queue).join_owned();
-    /// queue.try_get().unwrap();
-    /// queue.task_done().unwrap();
-    /// join.await;
-    /// # });
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe: dropping the future only stops waiting.
-    pub fn join_owned<'a>(self: Arc<Self>) -> Join<'a, T, O, L>
-    where
-        Self: 'a,
-    {
-        Join::new(QueueRef::Shared(self))
     }
 
     /// Removes and returns up to `max` items, without waiting: successive

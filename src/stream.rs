@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::stream::{FusedStream, Stream};
 
-use crate::lock::{Lock, Shared};
+use crate::lock::{Local, Lock, Shared};
 use crate::order::Order;
 use crate::queue::GenericQueue;
 use crate::queue_ref::QueueRef;
@@ -46,7 +47,9 @@ impl<T, O: Order<T>, L: Lock> GenericQueue<T, O, L> {
     pub fn stream(&self) -> GetStream<'_, T, O, L> {
         GetStream::new(QueueRef::Borrowed(self))
     }
+}
 
+impl<T, O: Order<T>> GenericQueue<T, O, Shared> {
     /// [`stream`](Self::stream) through an `Arc`: the stream holds the
     /// `Arc`, so it is `'static` when `T` is, and can be stored or spawned.
     ///
@@ -70,11 +73,44 @@ impl<T, O: Order<T>, L: Lock> GenericQueue<T, O, L> {
     ///
     /// As [`stream`](Self::stream)'s.
     #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
-    pub fn into_stream<'a>(self: Arc<Self>) -> GetStream<'a, T, O, L>
+    pub fn into_stream<'a>(self: Arc<Self>) -> GetStream<'a, T, O>
     where
         Self: 'a,
     {
-        GetStream::new(QueueRef::Shared(self))
+        GetStream::new(QueueRef::Owned(self))
+    }
+}
+
+impl<T, O: Order<T>> GenericQueue<T, O, Local> {
+    /// [`stream`](Self::stream) through an `Rc`, for a queue of one thread:
+    /// the stream holds the `Rc`, so it is `'static` when `T` is.
+    ///
+    /// Rules: [`STREAM-1`](crate::semantics#STREAM-1), [`OWNED-1`](crate::semantics#OWNED-1),
+    /// [`LOCAL-1`](crate::semantics#LOCAL-1).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// use std::rc::Rc;
+    /// use futures::StreamExt;
+    ///
+    /// let queue = Rc::new(aioqueue::local::Queue::new(0));
+    /// let mut stream = Rc::clone(&queue).into_stream();
+    /// queue.try_put("a").unwrap();
+    /// assert_eq!(stream.next().await, Some("a"));
+    /// queue.shutdown();
+    /// assert_eq!(stream.next().await, None);
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`stream`](Self::stream)'s.
+    #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
+    pub fn into_stream<'a>(self: Rc<Self>) -> GetStream<'a, T, O, Local>
+    where
+        Self: 'a,
+    {
+        GetStream::new(QueueRef::Owned(self))
     }
 }
 

@@ -191,7 +191,7 @@ assert_value!(aioqueue::local::Queue<u8>: Send & !Sync);
 assert_value!(aioqueue::local::LifoQueue<String>: Send & !Sync);
 assert_value!(aioqueue::local::PriorityQueue<u64>: Send & !Sync);
 assert_value!(aioqueue::local::Queue<NotSend>: !Send & !Sync);
-assert_value!(Arc<aioqueue::local::Queue<u8>>: !Send & !Sync);
+assert_value!(Rc<aioqueue::local::Queue<u8>>: !Send & !Sync);
 assert_value!(Put<'static, u8, Fifo<u8>, aioqueue::Local>: !Send & !Sync);
 assert_value!(Get<'static, u8, Lifo<u8>, aioqueue::Local>: !Send & !Sync);
 assert_value!(Join<'static, u8, Priority<u8>, aioqueue::Local>: !Send & !Sync);
@@ -202,12 +202,14 @@ assert_value!(Put<'static, PhantomPinned, Fifo<PhantomPinned>, aioqueue::Local>:
 async_assert_fn!(aioqueue::local::Queue<u8>, put(1): !Send & !Sync);
 async_assert_fn!(aioqueue::local::Queue<u8>, get(): !Send & !Sync);
 async_assert_fn!(aioqueue::local::PriorityQueue<u8>, join(): !Send & !Sync);
-// The owned futures of a local queue are 'static, for `spawn_local`.
+// The owned futures of a local queue hold an `Rc`: 'static, for
+// `spawn_local`, and never Send.
 const _: fn() = || {
-    let queue: Arc<aioqueue::local::Queue<String>> = todo!();
-    require_static(&Arc::clone(&queue).put_owned(String::new()));
-    require_static(&Arc::clone(&queue).get_owned());
-    require_static(&Arc::clone(&queue).join_owned());
+    let queue: Rc<aioqueue::local::Queue<String>> = todo!();
+    require_static(&Rc::clone(&queue).put_owned(String::new()));
+    require_static(&Rc::clone(&queue).get_owned());
+    require_static(&Rc::clone(&queue).join_owned());
+    AmbiguousIfSend::some_item(&Rc::clone(&queue).get_owned());
 };
 
 // Every error: Send + Sync + 'static + std::error::Error.

@@ -32,15 +32,16 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 #[test]
 fn producers_consumers_and_join_on_a_local_pool() {
-    // LOCAL-1: owned futures of an `Arc`'d local queue, spawned with
-    // `spawn_local`; FIFO per producer, every item once, join released.
+    // LOCAL-1: tasks sharing an `Rc`'d local queue, spawned with
+    // `spawn_local`, borrowing (producers) and owned (consumers' gets, the
+    // join) futures; FIFO per producer, every item once, join released.
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
-    let queue = Arc::new(local::Queue::new(2));
+    let queue = Rc::new(local::Queue::new(2));
     let taken = Rc::new(std::cell::RefCell::new(Vec::new()));
     let producers: Vec<_> = (0..3u32)
         .map(|producer| {
-            let queue = Arc::clone(&queue);
+            let queue = Rc::clone(&queue);
             spawner
                 .spawn_local_with_handle(async move {
                     for i in 0..50 {
@@ -51,10 +52,10 @@ fn producers_consumers_and_join_on_a_local_pool() {
         })
         .collect();
     for _ in 0..2 {
-        let (queue, taken) = (Arc::clone(&queue), Rc::clone(&taken));
+        let (queue, taken) = (Rc::clone(&queue), Rc::clone(&taken));
         spawner
             .spawn_local(async move {
-                while let Ok(item) = queue.get().await {
+                while let Ok(item) = Rc::clone(&queue).get_owned().await {
                     taken.borrow_mut().push(item);
                     queue.task_done().unwrap();
                 }
@@ -65,7 +66,7 @@ fn producers_consumers_and_join_on_a_local_pool() {
         for producer in producers {
             producer.await;
         }
-        Arc::clone(&queue).join_owned().await;
+        Rc::clone(&queue).join_owned().await;
     });
     queue.shutdown();
     pool.run();

@@ -37,7 +37,11 @@ fn uncontended(c: &mut Criterion) {
     aioqueue_pairs(c, "aioqueue-Queue", Queue::new(CAPACITY));
     aioqueue_pairs(c, "aioqueue-LifoQueue", LifoQueue::new(CAPACITY));
     aioqueue_pairs(c, "aioqueue-PriorityQueue", PriorityQueue::new(CAPACITY));
-    aioqueue_pairs(c, "aioqueue-local-Queue", aioqueue::local::Queue::new(CAPACITY));
+    aioqueue_pairs(
+        c,
+        "aioqueue-local-Queue",
+        aioqueue::local::Queue::new(CAPACITY),
+    );
 
     let mut group = c.benchmark_group("uncontended");
     group.throughput(Throughput::Elements(1));

@@ -319,7 +319,10 @@ fn waiters_batch(waiters: usize, items: u64) -> f64 {
 }
 
 /// `n` uncontended `try_put` + `try_get` pairs on `queue`.
-fn pairs<O: aioqueue::Order<u64>, L: aioqueue::Lock>(queue: aioqueue::GenericQueue<u64, O, L>, n: u64) {
+fn pairs<O: aioqueue::Order<u64>, L: aioqueue::Lock>(
+    queue: aioqueue::GenericQueue<u64, O, L>,
+    n: u64,
+) {
     for item in 0..n {
         queue.try_put(black_box(item)).unwrap();
         black_box(queue.try_get().unwrap());

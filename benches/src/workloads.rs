@@ -265,12 +265,7 @@ async fn aioqueue_run(capacity: Capacity, producers: u64, consumers: u64, items:
     )
 }
 
-async fn aioqueue_local_run(
-    capacity: Capacity,
-    producers: u64,
-    consumers: u64,
-    items: u64,
-) -> u64 {
+async fn aioqueue_local_run(capacity: Capacity, producers: u64, consumers: u64, items: u64) -> u64 {
     let queue = Rc::new(aioqueue::local::Queue::new(capacity.maxsize()));
     run_tasks!(
         spawn_here;

@@ -11,13 +11,14 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use aioqueue::{
-    GenericQueue, GetError, GetStream, LifoQueue, Lock, Order, PriorityQueue, PutError, Queue,
-    Shared, TryGetError, TryPutError,
+    GenericQueue, GetError, GetStream, LifoQueue, Local, Lock, Order, PriorityQueue, PutError,
+    Queue, Shared, TryGetError, TryPutError,
 };
 use futures_core::stream::{FusedStream, Stream};
 
@@ -86,8 +87,9 @@ impl LockKind {
     pub const ALL: [LockKind; 2] = [LockKind::Shared, LockKind::Local];
 }
 
-/// Makes the queue a scenario asks for, with `lock`, in an `Arc`, so that
-/// every face of the API can be driven ([`face_of`]).
+/// Makes the queue a scenario asks for, with `lock`, in an `Arc` (an `Rc`
+/// for a local queue), so that every face of the API can be driven
+/// ([`face_of`]).
 pub fn new_subject(lock: LockKind, kind: Kind, maxsize: usize) -> Box<dyn Subject> {
     use aioqueue::local;
     match (lock, kind) {
@@ -96,12 +98,12 @@ pub fn new_subject(lock: LockKind, kind: Kind, maxsize: usize) -> Box<dyn Subjec
         (LockKind::Shared, Kind::Priority) => {
             Box::new(Arc::new(PriorityQueue::<Ranked>::new(maxsize)))
         }
-        (LockKind::Local, Kind::Fifo) => Box::new(Arc::new(local::Queue::<Ranked>::new(maxsize))),
+        (LockKind::Local, Kind::Fifo) => Box::new(Rc::new(local::Queue::<Ranked>::new(maxsize))),
         (LockKind::Local, Kind::Lifo) => {
-            Box::new(Arc::new(local::LifoQueue::<Ranked>::new(maxsize)))
+            Box::new(Rc::new(local::LifoQueue::<Ranked>::new(maxsize)))
         }
         (LockKind::Local, Kind::Priority) => {
-            Box::new(Arc::new(local::PriorityQueue::<Ranked>::new(maxsize)))
+            Box::new(Rc::new(local::PriorityQueue::<Ranked>::new(maxsize)))
         }
     }
 }
@@ -456,27 +458,27 @@ macro_rules! start_borrowed {
     }};
 }
 
-/// The future of `op` for task `task` on `$queue`, an
-/// `&Arc<GenericQueue>`, through the task's face ([`face_of`]); boxed as
-/// the calling function returns it.
+/// The future of `op` for task `task` on `$queue`, an `&Arc` of a
+/// thread-safe queue or an `&Rc` of a local one, through the task's face
+/// ([`face_of`]); boxed as the calling function returns it.
 macro_rules! start_in_face {
     ($queue:expr, $op:expr, $task:expr) => {{
         let queue = $queue;
         // Only the owned face clones the `Arc`: one start per step.
         match (face_of($task), $op) {
-            // [OWNED-1] the same futures, holding the `Arc`.
+            // [OWNED-1] the same futures, holding the `Arc` (or `Rc`).
             (Face::Owned, Op::Put(item)) => Box::pin(Mapped {
-                future: Arc::clone(queue).put_owned(Ranked(item)),
+                future: Clone::clone(queue).put_owned(Ranked(item)),
                 map: put_result,
                 cancel: |put| put.cancel().map(|item| item.0),
             }),
             (Face::Owned, Op::Get) => Box::pin(Mapped {
-                future: Arc::clone(queue).get_owned(),
+                future: Clone::clone(queue).get_owned(),
                 map: get_result,
                 cancel: dropped,
             }),
             (Face::Owned, Op::Join) => Box::pin(Mapped {
-                future: Arc::clone(queue).join_owned(),
+                future: Clone::clone(queue).join_owned(),
                 map: join_result,
                 cancel: dropped,
             }),
@@ -546,25 +548,32 @@ impl<O: Order<Ranked> + 'static, L: Lock> Subject for GenericQueue<Ranked, O, L>
     }
 }
 
-/// The queue in an `Arc`: task `t` runs through [`face_of`]`(t)`, the owned
-/// futures included.
-impl<O: Order<Ranked> + 'static, L: Lock> Subject for Arc<GenericQueue<Ranked, O, L>> {
-    fn start(&self, op: Op) -> OpFuture<'_> {
-        (**self).start(op)
-    }
+/// The queue in an `Arc`, or the local queue in an `Rc` (`$owner`): task
+/// `t` runs through [`face_of`]`(t)`, the owned futures included.
+macro_rules! owned_subject {
+    ($owner:ident, $lock:ty) => {
+        impl<O: Order<Ranked> + 'static> Subject for $owner<GenericQueue<Ranked, O, $lock>> {
+            fn start(&self, op: Op) -> OpFuture<'_> {
+                (**self).start(op)
+            }
 
-    fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
-        start_in_face!(self, op, task)
-    }
+            fn start_for(&self, op: Op, task: usize) -> OpFuture<'_> {
+                start_in_face!(self, op, task)
+            }
 
-    fn observe(&self) -> Observation {
-        (**self).observe()
-    }
+            fn observe(&self) -> Observation {
+                (**self).observe()
+            }
 
-    fn drain(&self) -> Vec<Item> {
-        (**self).drain()
-    }
+            fn drain(&self) -> Vec<Item> {
+                (**self).drain()
+            }
+        }
+    };
 }
+
+owned_subject!(Arc, Shared);
+owned_subject!(Rc, Local);
 
 /// The thread-safe queue in an `Arc`, driven from several threads.
 impl<O: Order<Ranked> + Send + Sync + 'static> ThreadSubject
