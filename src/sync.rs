@@ -1,4 +1,5 @@
-//! The one lock the queue uses, behind a seam so that loom can replace it
+//! The thread-safe queue's lock ([`Shared`](crate::Shared); the local queue
+//! borrows a `RefCell` instead), behind a seam so that loom can replace it
 //! (`--cfg aioqueue_loom`) and check the production code itself.
 
 #[cfg(not(aioqueue_loom))]

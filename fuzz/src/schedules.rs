@@ -6,7 +6,8 @@
 //! - byte 0: the kind (`% 3`) and maxsize (`/ 3 % 4`: 0 to 3);
 //! - byte 1: the number of tasks (`% 4 + 1`); bit `0x10` set turns off
 //!   spurious polls and re-polls with a new waker, bit `0x20` set turns off
-//!   cancellations (so that zeros leave both on);
+//!   cancellations (so that zeros leave both on), bit `0x40` set runs the
+//!   `aioqueue::local` queue instead of the thread-safe one;
 //! - per task: a length byte (`% 4 + 1` operations), then one byte per
 //!   operation: `% 9` picks the operation (put, try_put, get, try_get,
 //!   task_done, join, shutdown, shutdown_immediate, yield), `/ 9 % 8 + 1`
@@ -20,6 +21,7 @@
 use aioqueue_sim::explore::{Scheduler, View};
 use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::{Item, Kind, Op, Scenario};
+use aioqueue_sim::subject::LockKind;
 
 use crate::bytes::Bytes;
 use crate::finish;
@@ -46,6 +48,12 @@ pub fn decode(data: &[u8]) -> Input {
     let options = RunOptions {
         spurious: shape & 0x10 == 0,
         cancel: shape & 0x20 == 0,
+        // LOCAL-1: the local queue is judged as the thread-safe one is.
+        lock: if shape & 0x40 == 0 {
+            LockKind::Shared
+        } else {
+            LockKind::Local
+        },
         ..RunOptions::default()
     };
     let programs = (0..tasks)
@@ -114,7 +122,12 @@ mod tests {
         assert_eq!(input.scenario.to_string(), "fifo maxsize=1 | get | put 2a");
         assert!(input.options.spurious);
         assert!(!input.options.cancel);
+        assert_eq!(input.options.lock, LockKind::Shared);
         assert_eq!(input.choices, [1, 0]);
+        // The same with bit 0x40: the local queue, with the same results.
+        let local = decode(&[3, 0x61, 0, 2, 0, 9, 1, 0]);
+        assert_eq!(local.options.lock, LockKind::Local);
+        assert_eq!(check(&local).results, check(&input).results);
         let report = check(&input);
         assert!(report.failure.is_none(), "{}", render(&report));
         assert_eq!(
