@@ -29,7 +29,7 @@
 //! | for | aioqueue |
 //! |---|---|
 //! | plain threads | [`put_blocking`](GenericQueue::put_blocking), [`get_blocking`](GenericQueue::get_blocking), [`join_blocking`](GenericQueue::join_blocking), and their `_timeout` variants |
-//! | `'static` futures to store or spawn | [`put_owned`](GenericQueue::put_owned), [`get_owned`](GenericQueue::get_owned), [`join_owned`](GenericQueue::join_owned) on an `Arc` |
+//! | `'static` futures to store or spawn | [`put_owned`](GenericQueue::put_owned), [`get_owned`](GenericQueue::get_owned), [`join_owned`](GenericQueue::join_owned) on an `Arc` (an `Rc` for a [`local`] queue) |
 //! | batches | [`try_get_many`](GenericQueue::try_get_many), [`get_many`](GenericQueue::get_many) |
 //! | a `Stream` (feature `stream`) | `stream()`, `into_stream()`: `GetStream` |
 //! | one thread, as asyncio: no atomics | [`local::Queue`], [`local::LifoQueue`], [`local::PriorityQueue`] |

@@ -72,7 +72,7 @@ pub struct Shared;
 /// The lock of a queue that stays on one thread: a `RefCell`, which costs
 /// no atomic instruction. The queue is `Send` when `T: Send` (it can be
 /// moved to another thread whole) but not `Sync`, so its futures, which
-/// borrow it or hold an `Arc` of it, are not `Send`: they run on
+/// borrow it or hold an `Rc` of it, are not `Send`: they run on
 /// single-threaded executors (tokio's `current_thread` runtime and
 /// `LocalSet`, `futures::executor::LocalPool`), as asyncio's tasks run on
 /// one event loop. See [`aioqueue::local`](crate::local).
