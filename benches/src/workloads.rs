@@ -74,24 +74,32 @@ thread_local! {
     static LOCAL_POOL: RefCell<Option<LocalSpawner>> = const { RefCell::new(None) };
 }
 
+/// Spawns `task` on the `LocalPool` that [`run_on_local_pool`] is running;
+/// hands it back if none is.
+fn spawn_on_local_pool<F>(task: F) -> Result<Task<F::Output>, F>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    LOCAL_POOL.with(|pool| match &*pool.borrow() {
+        Some(spawner) => Ok(Box::pin(
+            spawner
+                .spawn_local_with_handle(task)
+                .expect("the LocalPool is running"),
+        ) as Task<F::Output>),
+        None => Err(task),
+    })
+}
+
 /// Spawns `task` on the executor running the workload.
 fn spawn<F>(task: F) -> Task<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    LOCAL_POOL.with(|pool| -> Task<F::Output> {
-        match &*pool.borrow() {
-            Some(spawner) => Box::pin(
-                spawner
-                    .spawn_local_with_handle(task)
-                    .expect("the LocalPool is running"),
-            ),
-            None => {
-                let handle = tokio::spawn(task);
-                Box::pin(async move { handle.await.expect("task") })
-            }
-        }
+    spawn_on_local_pool(task).unwrap_or_else(|task| {
+        let handle = tokio::spawn(task);
+        Box::pin(async move { handle.await.expect("task") })
     })
 }
 
@@ -103,18 +111,9 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    LOCAL_POOL.with(|pool| -> Task<F::Output> {
-        match &*pool.borrow() {
-            Some(spawner) => Box::pin(
-                spawner
-                    .spawn_local_with_handle(task)
-                    .expect("the LocalPool is running"),
-            ),
-            None => {
-                let handle = tokio::task::spawn_local(task);
-                Box::pin(async move { handle.await.expect("task") })
-            }
-        }
+    spawn_on_local_pool(task).unwrap_or_else(|task| {
+        let handle = tokio::task::spawn_local(task);
+        Box::pin(async move { handle.await.expect("task") })
     })
 }
 
