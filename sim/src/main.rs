@@ -19,18 +19,20 @@ use aioqueue_sim::families::{
 };
 use aioqueue_sim::runner::{run, RunOptions, RunReport};
 use aioqueue_sim::scenario::Scenario;
+use aioqueue_sim::subject::LockKind;
 use aioqueue_sim::trace::{render, Replay};
 
 const USAGE: &str = "\
 usage:
   aioqueue-sim explore [--quick | --large] [--only FAMILY] [--random RUNS] [--seed SEED]
-                       [--fresh-wakers N] [--quiet-polls N]
+                       [--fresh-wakers N] [--quiet-polls N] [--lock shared|local]
       every schedule of the default scenario families (DFS with state
       hashing; --quick: only the smaller families `cargo test` covers;
       --large: also 3 tasks x 2 operations; --only: one family by name;
       per wait, up to N fresh wakers, and N polls nobody asked for told
       apart, instead of each family's own bounds), then RUNS random and
-      RUNS PCT runs of random scenarios
+      RUNS PCT runs of random scenarios; on the thread-safe queues, or
+      with --lock local on the `aioqueue::local` ones
   aioqueue-sim replay '<scenario> @ <schedule>' | FILE
       the numbered trace of one schedule (FILE: `#` comments, then the
       replay string, as in sim/replays/)
@@ -162,13 +164,18 @@ fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result
 fn explore(args: &[String]) -> Result<bool, String> {
     let random_runs: u64 = flag(args, "--random", 20_000)?;
     let seed: u64 = flag(args, "--seed", 1)?;
-    let options = RunOptions::default();
+    let lock = lock_flag(args)?;
+    let options = RunOptions {
+        lock,
+        ..RunOptions::default()
+    };
     let started = Instant::now();
     let mut totals = Totals::default();
     say!("exhaustive (DFS with state hashing; polls, spurious polls, fresh wakers, drops):");
     for mut family in chosen_families(args)? {
         family.options.fresh_wakers = flag(args, "--fresh-wakers", family.options.fresh_wakers)?;
         family.options.quiet_polls = flag(args, "--quiet-polls", family.options.quiet_polls)?;
+        family.options.lock = lock;
         totals.add(explore_family(&family));
     }
     totals.add(explore_polls_only(options));
@@ -189,6 +196,18 @@ fn explore(args: &[String]) -> Result<bool, String> {
         return Ok(false);
     }
     Ok(true)
+}
+
+/// The queue `--lock` asks for: `shared` (the default) or `local`.
+fn lock_flag(args: &[String]) -> Result<LockKind, String> {
+    match args.iter().position(|a| a == "--lock") {
+        None => Ok(LockKind::Shared),
+        Some(at) => match args.get(at + 1).map(String::as_str) {
+            Some("shared") => Ok(LockKind::Shared),
+            Some("local") => Ok(LockKind::Local),
+            _ => Err(format!("--lock needs `shared` or `local`\n{USAGE}")),
+        },
+    }
 }
 
 /// The families `--quick`, `--large` and `--only` ask for.

@@ -64,23 +64,31 @@ fn outcomes_of_a_cancelled_woken_get_never_lose_the_item() {
 #[test]
 fn explore_one_family_finds_no_divergence() {
     // The families themselves are covered by tests/exhaustive.rs; this is
-    // the command as a user runs it, on the smallest family.
-    let (ok, out) = sim(&[
-        "explore",
-        "--quick",
-        "--only",
-        "3 tasks x 1 op",
-        "--random",
-        "200",
-    ]);
-    assert!(ok, "{out}");
-    assert!(out.contains("720 scenarios"), "{out}");
-    assert!(out.contains("0 divergences"), "{out}");
-    // Off a terminal (here: a pipe), no progress-bar frames in the log.
-    assert!(!out.contains('\r'), "{out:?}");
+    // the command as a user runs it, on the smallest family, on the
+    // thread-safe and on `aioqueue::local`'s queues (LOCAL-1).
+    for lock in ["shared", "local"] {
+        let (ok, out) = sim(&[
+            "explore",
+            "--quick",
+            "--only",
+            "3 tasks x 1 op",
+            "--random",
+            "200",
+            "--lock",
+            lock,
+        ]);
+        assert!(ok, "{out}");
+        assert!(out.contains("720 scenarios"), "{out}");
+        assert!(out.contains("0 divergences"), "{out}");
+        // Off a terminal (here: a pipe), no progress-bar frames in the log.
+        assert!(!out.contains('\r'), "{out:?}");
+    }
     let (ok, out) = sim(&["explore", "--only", "no such family"]);
     assert!(!ok);
     assert!(out.contains("no family named"), "{out}");
+    let (ok, out) = sim(&["explore", "--lock", "mutex"]);
+    assert!(!ok);
+    assert!(out.contains("--lock needs `shared` or `local`"), "{out}");
 }
 
 #[test]
